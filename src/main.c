@@ -1,2 +1,47 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-int main(void) { return 0; }
+/* The brug command: a table of subcommands, each a client of the library
+ * (src/cli/). `brug CMD --help` explains each. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+} commands[] = {
+	{"serve", cmd_serve, "serve the web interface and the API"},
+	{"init", cmd_init, "create the database and an organisation with its administrator"},
+	{"demo", cmd_demo, "add a demo organisation to look around in"},
+	{"migrate", cmd_migrate, "apply database schema migrations"},
+	{"user", cmd_user, "add, list, change passwords of, or disable users"},
+	{"token", cmd_token, "create, list or revoke API tokens"},
+	{"backup", cmd_backup, "write a consistent copy of the database"},
+	{"config", cmd_config, "show the effective configuration and its sources"},
+	{"version", cmd_version, "show versions"},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: brug COMMAND [options]   (brug COMMAND --help for more)\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (!strcmp(argv[1], "--version"))
+		return cmd_version(0, NULL);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 2, argv + 2);
+	fprintf(stderr, "brug: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: Apache-2.0
+# The entry points. Each target first installs what is missing
+# (scripts/deps.sh), so they work on a fresh Debian 12 machine as root.
+#
+#   make          build build/brug
+#   make run      build, create ./data/brug.db with a demo organisation, serve it
+#   make test     build with AddressSanitizer and UBSan (clang) and run every suite
+#   make bench    build optimised and print the benchmark table
+#   make fuzz     run every fuzz target for FUZZ_SECONDS (default 300) each
+
+BUILD      ?= build
+TEST_BUILD ?= build-test
+BENCH_BUILD ?= build-bench
+DB         ?= ./data/brug.db
+LISTEN     ?= 127.0.0.1:8080
+FUZZ_SECONDS ?= 300
+MESON_TEST_ARGS ?=
+
+.PHONY: all run test bench fuzz clean deps test-deps
+
+all:
+	@scripts/deps.sh build
+	@[ -f $(BUILD)/build.ninja ] || meson setup $(BUILD) -Dtests=false
+	ninja -C $(BUILD) brug
+
+run: all
+	./$(BUILD)/brug demo --db $(DB)
+	exec ./$(BUILD)/brug serve --db $(DB) --listen $(LISTEN)
+
+test-deps:
+	@scripts/deps.sh test
+
+$(TEST_BUILD)/build.ninja:
+	CC=clang meson setup $(TEST_BUILD) -Dfuzz=true -Db_sanitize=address,undefined \
+		-Db_lundef=false -Dbuildtype=debugoptimized -Dwerror=true
+
+test: test-deps $(TEST_BUILD)/build.ninja
+	ninja -C $(TEST_BUILD)
+	@status=0; meson test -C $(TEST_BUILD) --print-errorlogs --num-processes 2 $(MESON_TEST_ARGS) \
+		|| status=$$?; scripts/test-summary.sh $(TEST_BUILD); exit $$status
+
+bench:
+	@scripts/deps.sh bench
+	@[ -f $(BENCH_BUILD)/build.ninja ] || meson setup $(BENCH_BUILD) -Dbuildtype=release -Dtests=false
+	ninja -C $(BENCH_BUILD)
+	bench/run.sh $(BENCH_BUILD)
+
+fuzz: test-deps $(TEST_BUILD)/build.ninja
+	ninja -C $(TEST_BUILD)
+	@for t in $(TEST_BUILD)/tests/fuzz/fuzz_*; do \
+		n=$${t##*/fuzz_}; echo "== fuzz $$n for $(FUZZ_SECONDS)s"; \
+		tests/fuzz/run.sh $$t tests/fuzz/corpus/$$n $(FUZZ_SECONDS) || exit 1; \
+	done
+
+clean:
+	rm -rf $(BUILD) $(TEST_BUILD) $(BENCH_BUILD)

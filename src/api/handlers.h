@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Every handler in the route table (api/routes.c), one group per file in
+ * src/api/. A handler reads its input, calls the domain, and fills the
+ * response: data, a view, a status, a redirect. It never writes SQL and
+ * never renders. */
+#ifndef BRUG_API_HANDLERS_H
+#define BRUG_API_HANDLERS_H
+
+#include "http/req.h"
+
+/* ops.c */
+int api_ops_healthz(struct req *req, struct resp *resp);
+int api_ops_readyz(struct req *req, struct resp *resp);
+int api_ops_metrics(struct req *req, struct resp *resp);
+/* assets.c */
+int api_assets_get(struct req *req, struct resp *resp);
+/* session.c */
+int api_session_form(struct req *req, struct resp *resp);
+int api_session_create(struct req *req, struct resp *resp);
+int api_session_delete(struct req *req, struct resp *resp);
+int api_session_lang(struct req *req, struct resp *resp);
+/* home.c */
+int api_home_show(struct req *req, struct resp *resp);
+/* me.c */
+int api_me_show(struct req *req, struct resp *resp);
+int api_me_update(struct req *req, struct resp *resp);
+int api_me_password(struct req *req, struct resp *resp);
+/* users.c */
+int api_users_list(struct req *req, struct resp *resp);
+int api_users_new(struct req *req, struct resp *resp);
+int api_users_create(struct req *req, struct resp *resp);
+int api_users_show(struct req *req, struct resp *resp);
+int api_users_edit(struct req *req, struct resp *resp);
+int api_users_update(struct req *req, struct resp *resp);
+int api_users_password(struct req *req, struct resp *resp);
+/* teams.c */
+int api_teams_list(struct req *req, struct resp *resp);
+int api_teams_new(struct req *req, struct resp *resp);
+int api_teams_create(struct req *req, struct resp *resp);
+int api_teams_show(struct req *req, struct resp *resp);
+int api_teams_edit(struct req *req, struct resp *resp);
+int api_teams_update(struct req *req, struct resp *resp);
+int api_teams_delete(struct req *req, struct resp *resp);
+int api_teams_member_add(struct req *req, struct resp *resp);
+int api_teams_member_remove(struct req *req, struct resp *resp);
+/* tokens.c */
+int api_tokens_list(struct req *req, struct resp *resp);
+int api_tokens_create(struct req *req, struct resp *resp);
+int api_tokens_revoke(struct req *req, struct resp *resp);
+/* audit.c */
+int api_audit_list(struct req *req, struct resp *resp);
+/* org.c */
+int api_org_show(struct req *req, struct resp *resp);
+int api_org_update(struct req *req, struct resp *resp);
+
+#endif

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The route table; see routes.h. Order matters only among patterns that
+ * could match the same path: the literal one comes first (/users/new before
+ * /users/{id}). */
+#include "api/routes.h"
+
+#include "api/handlers.h"
+
+#define KIB 1024u
+#define MIB (1024u * 1024u)
+
+/* method, pattern, handler, flags, least role, body cap, view, summary */
+const struct route routes[] = {
+	/* operations */
+	{"GET", "/healthz", api_ops_healthz, R_ROOT | R_PUBLIC | R_NOLOG, 0, 0, NULL,
+	 "Liveness: the process answers"},
+	{"GET", "/readyz", api_ops_readyz, R_ROOT | R_PUBLIC | R_NOLOG, 0, 0, NULL,
+	 "Readiness: the database answers and the server is not draining"},
+	{"GET", "/metrics", api_ops_metrics, R_ROOT | R_PUBLIC | R_NOLOG, 0, 0, NULL,
+	 "Prometheus metrics"},
+	{"GET", "/static/{*path}", api_assets_get, R_ROOT | R_PUBLIC | R_NOLOG, 0, 0, NULL,
+	 "Stylesheets, scripts and images"},
+	{"GET", "/favicon.ico", api_assets_get, R_ROOT | R_PUBLIC | R_NOLOG, 0, 0, NULL,
+	 "The site icon"},
+
+	/* signing in */
+	{"GET", "/login", api_session_form, R_PAGE | R_PUBLIC, 0, 0, "login", "Sign-in form"},
+	{"POST", "/login", api_session_create, R_PAGE | R_PUBLIC, 0, 16 * KIB, "login", "Sign in"},
+	{"POST", "/logout", api_session_delete, R_PAGE, ROLE_EMPLOYEE, 16 * KIB, NULL, "Sign out"},
+	{"POST", "/lang", api_session_lang, R_PAGE | R_PUBLIC, 0, 16 * KIB, NULL,
+	 "Switch the interface language"},
+
+	/* the signed-in user */
+	{"GET", "/", api_home_show, R_PAGE, ROLE_EMPLOYEE, 0, "home", "Start page"},
+	{"GET", "/me", api_me_show, 0, ROLE_EMPLOYEE, 0, "me", "The signed-in user"},
+	{"PATCH", "/me", api_me_update, R_API, ROLE_EMPLOYEE, 0, NULL, "Change own name or language"},
+	{"POST", "/me", api_me_update, R_PAGE, ROLE_EMPLOYEE, 0, "me", "Change own name or language"},
+	{"POST", "/me/password", api_me_password, 0, ROLE_EMPLOYEE, 16 * KIB, "me",
+	 "Change own password"},
+
+	/* users */
+	{"GET", "/users", api_users_list, 0, ROLE_EMPLOYEE, 0, "users", "List users"},
+	{"GET", "/users/new", api_users_new, R_PAGE, ROLE_ADMIN, 0, "user_new", "New-user form"},
+	{"POST", "/users", api_users_create, 0, ROLE_ADMIN, 0, "user_new", "Create a user"},
+	{"GET", "/users/{id}", api_users_show, 0, ROLE_EMPLOYEE, 0, "user", "One user"},
+	{"GET", "/users/{id}/edit", api_users_edit, R_PAGE, ROLE_ADMIN, 0, "user_edit",
+	 "Edit-user form"},
+	{"PATCH", "/users/{id}", api_users_update, R_API, ROLE_ADMIN, 0, NULL, "Change a user"},
+	{"POST", "/users/{id}", api_users_update, R_PAGE, ROLE_ADMIN, 0, "user_edit",
+	 "Change a user"},
+	{"POST", "/users/{id}/password", api_users_password, 0, ROLE_ADMIN, 16 * KIB, "user_edit",
+	 "Set a user's password"},
+
+	/* teams */
+	{"GET", "/teams", api_teams_list, 0, ROLE_EMPLOYEE, 0, "teams", "List teams"},
+	{"GET", "/teams/new", api_teams_new, R_PAGE, ROLE_MANAGER, 0, "team_new", "New-team form"},
+	{"POST", "/teams", api_teams_create, 0, ROLE_MANAGER, 0, "team_new", "Create a team"},
+	{"GET", "/teams/{id}", api_teams_show, 0, ROLE_EMPLOYEE, 0, "team", "One team and its members"},
+	{"GET", "/teams/{id}/edit", api_teams_edit, R_PAGE, ROLE_MANAGER, 0, "team_edit",
+	 "Edit-team form"},
+	{"PATCH", "/teams/{id}", api_teams_update, R_API, ROLE_MANAGER, 0, NULL, "Change a team"},
+	{"POST", "/teams/{id}", api_teams_update, R_PAGE, ROLE_MANAGER, 0, "team_edit",
+	 "Change a team"},
+	{"DELETE", "/teams/{id}", api_teams_delete, R_API, ROLE_MANAGER, 0, NULL, "Delete a team"},
+	{"POST", "/teams/{id}/delete", api_teams_delete, R_PAGE, ROLE_MANAGER, 0, NULL,
+	 "Delete a team"},
+	{"POST", "/teams/{id}/members", api_teams_member_add, 0, ROLE_MANAGER, 0, "team",
+	 "Add a member or change whether they lead"},
+	{"DELETE", "/teams/{id}/members/{user_id}", api_teams_member_remove, R_API, ROLE_MANAGER, 0,
+	 NULL, "Remove a member"},
+	{"POST", "/teams/{id}/members/{user_id}/delete", api_teams_member_remove, R_PAGE,
+	 ROLE_MANAGER, 0, NULL, "Remove a member"},
+
+	/* API tokens */
+	{"GET", "/tokens", api_tokens_list, 0, ROLE_EMPLOYEE, 0, "tokens", "List API tokens"},
+	{"POST", "/tokens", api_tokens_create, 0, ROLE_EMPLOYEE, 0, "tokens",
+	 "Create an API token (its secret is shown once)"},
+	{"DELETE", "/tokens/{id}", api_tokens_revoke, R_API, ROLE_EMPLOYEE, 0, NULL,
+	 "Revoke an API token"},
+	{"POST", "/tokens/{id}/revoke", api_tokens_revoke, R_PAGE, ROLE_EMPLOYEE, 0, NULL,
+	 "Revoke an API token"},
+
+	/* administration */
+	{"GET", "/audit", api_audit_list, 0, ROLE_ADMIN, 0, "audit", "The audit log"},
+	{"GET", "/settings", api_org_show, 0, ROLE_ADMIN, 0, "settings", "Organisation settings"},
+	{"PATCH", "/settings", api_org_update, R_API, ROLE_ADMIN, 0, NULL,
+	 "Change organisation settings"},
+	{"POST", "/settings", api_org_update, R_PAGE, ROLE_ADMIN, 0, "settings",
+	 "Change organisation settings"},
+};
+
+const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* brug serve: migrate, build the app, serve until SIGTERM or SIGINT, then
+ * stop gracefully. Signals are blocked in every thread and taken by this
+ * one with sigwait, so no handler runs in the middle of a request. A
+ * housekeeping thread removes expired sessions and rate-limit windows. */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "api/routes.h"
+#include "cli/cli.h"
+#include "db/migrate.h"
+#include "domain/ratelimit.h"
+#include "domain/session.h"
+#include "http/server.h"
+#include "util/log.h"
+
+struct housekeeping {
+	struct db_pool *pool;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	bool stop;
+};
+
+static void *housekeep(void *arg)
+{
+	struct housekeeping *h = arg;
+	pthread_mutex_lock(&h->lock);
+	while (!h->stop) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 600;
+		pthread_cond_timedwait(&h->wake, &h->lock, &until);
+		if (h->stop)
+			break;
+		pthread_mutex_unlock(&h->lock);
+		struct db *db = NULL;
+		int64_t n = 0;
+		if (db_pool_get(h->pool, &db, NULL) == 0) {
+			if (session_purge(db, &n) == 0 && n)
+				log_info("msg=\"expired sessions removed\" count=%lld", (long long)n);
+			ratelimit_purge(db, 24 * 3600 * 1000);
+		}
+		pthread_mutex_lock(&h->lock);
+	}
+	pthread_mutex_unlock(&h->lock);
+	return NULL;
+}
+
+/* Room for many idle connections: raise the open-file limit to its hard
+ * maximum. */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static int run(struct cli *c, struct db_pool *pool)
+{
+	struct brug_err err = {0};
+	struct app *app = NULL;
+	struct server *srv = NULL;
+	struct housekeeping h = {.pool = pool, .lock = PTHREAD_MUTEX_INITIALIZER,
+				 .wake = PTHREAD_COND_INITIALIZER};
+	pthread_t hk;
+	if (app_new(&c->cfg, pool, routes, routes_count, &app, &err))
+		return cli_fail("cannot start", &err);
+	if (server_start(app, &srv, &err)) {
+		app_free(app);
+		return cli_fail("cannot serve", &err);
+	}
+	bool hk_started = pthread_create(&hk, NULL, housekeep, &h) == 0;
+	const char *listen = cfg_str(&c->cfg, CFG_LISTEN);
+	char host[256];
+	snprintf(host, sizeof(host), "%.*s", (int)(strrchr(listen, ':') - listen), listen);
+	printf("brug %s is listening on http://%s:%d/\n", BRUG_VERSION,
+	       strcmp(host, "0.0.0.0") == 0 ? "127.0.0.1" : host, server_port(srv));
+	fflush(stdout);
+	log_info("msg=\"serving\" listen=%s port=%d db=%s", listen, server_port(srv),
+		 cfg_str(&c->cfg, CFG_DB));
+
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	int sig = 0;
+	sigwait(&set, &sig);
+	log_info("msg=\"stopping\" signal=%s in_flight=%d", sig == SIGTERM ? "TERM" : "INT",
+		 server_active(srv));
+	server_stop(srv, (int)cfg_int(&c->cfg, CFG_SHUTDOWN_TIMEOUT));
+	if (hk_started) {
+		pthread_mutex_lock(&h.lock);
+		h.stop = true;
+		pthread_cond_signal(&h.wake);
+		pthread_mutex_unlock(&h.lock);
+		pthread_join(hk, NULL);
+	}
+	app_free(app);
+	log_info("msg=\"stopped\"");
+	return 0;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	struct cli c = {.usage = "brug serve [--db URL] [--listen HOST:PORT] [settings]\n"
+				 "Serves the web interface and the API until SIGTERM or SIGINT."};
+	int rc = cli_parse(&c, argc, argv, NULL);
+	if (rc) {
+		cli_cleanup(&c);
+		return rc < 0 ? 2 : 0;
+	}
+	/* block before any thread starts, so every thread inherits the mask */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	raise_fd_limit();
+
+	struct db *db = NULL;
+	if ((rc = cli_open_db(&c, &db))) {
+		cli_cleanup(&c);
+		return rc;
+	}
+	db_close(db);
+	struct db_pool *pool = db_pool_new(cfg_str(&c.cfg, CFG_DB));
+	rc = run(&c, pool);
+	db_pool_free(pool);
+	cli_cleanup(&c);
+	return rc;
+}

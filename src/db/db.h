@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The storage interface. Domain code speaks only this: SQL texts with `?`
+ * placeholders and typed arguments, rows read column by column, nested
+ * transactions. Each backend (db_sqlite.c now, db_pg.c next) fills a
+ * struct db_ops; what differs between them (placeholders, identity columns,
+ * backups, error codes) stays behind it.
+ *
+ * A struct db is one connection and is used by one thread at a time; a
+ * server thread gets its own from a struct db_pool. */
+#ifndef BRUG_DB_DB_H
+#define BRUG_DB_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "core/rc.h"
+
+struct db;
+struct db_rows;
+
+enum db_type { DBT_NULL, DBT_INT, DBT_REAL, DBT_TEXT };
+
+/* One argument for a `?` placeholder. Text is borrowed for the call. */
+struct db_arg {
+	enum db_type type;
+	enum db_type null_as; /* for NULL: the type it stands for, so PostgreSQL can type `? IS NULL` */
+	union {
+		int64_t i;
+		double d;
+		struct {
+			const char *p;
+			size_t n; /* SIZE_MAX: NUL-terminated */
+		} s;
+	} v;
+};
+
+#define DB_I(x) ((struct db_arg){.type = DBT_INT, .v.i = (int64_t)(x)})
+#define DB_R(x) ((struct db_arg){.type = DBT_REAL, .v.d = (double)(x)})
+/* Text; a NULL pointer binds SQL NULL. */
+#define DB_T(x) db_arg_text((x), SIZE_MAX)
+#define DB_TN(x, n) db_arg_text((x), (n))
+/* An integer, or SQL NULL when x is 0 (for optional references). */
+#define DB_I0(x) ((x) ? DB_I(x) : (struct db_arg){.type = DBT_NULL, .null_as = DBT_INT})
+#define DB_NULLARG ((struct db_arg){.type = DBT_NULL, .null_as = DBT_TEXT})
+/* The argument list of a call: DB_ARGS(DB_I(org), DB_T(name)). */
+#define DB_ARGS(...) \
+	(const struct db_arg[]){__VA_ARGS__}, \
+	(sizeof((const struct db_arg[]){__VA_ARGS__}) / sizeof(struct db_arg))
+#define DB_NOARGS NULL, 0
+
+static inline struct db_arg db_arg_text(const char *p, size_t n)
+{
+	struct db_arg a = {.type = p ? DBT_TEXT : DBT_NULL, .null_as = DBT_TEXT};
+	a.v.s.p = p;
+	a.v.s.n = n;
+	return a;
+}
+
+/* Opens a connection. url: "sqlite:PATH", a bare PATH, or (next backend)
+ * "postgres://...". For SQLite the folder of PATH must exist. The caller
+ * closes it with db_close. */
+int db_open(const char *url, struct db **out, struct brug_err *err);
+void db_close(struct db *db);
+/* "sqlite" or "postgres". */
+const char *db_backend(const struct db *db);
+
+/* Runs sql with args and returns the rows to read with db_next; the caller
+ * frees them with db_rows_free before the next query on the same SQL text
+ * (queries may nest when their texts differ, or even when equal). */
+int db_query(struct db *db, struct db_rows **out, const char *sql, const struct db_arg *args,
+	     size_t n);
+/* 1 when a row is ready, 0 at the end, a negative code on failure. */
+int db_next(struct db_rows *r);
+void db_rows_free(struct db_rows *r);
+
+/* Columns of the current row, counted from 0. Text is valid until the
+ * next db_next or db_rows_free; NULL reads as 0, 0.0 and NULL. */
+int64_t db_int(struct db_rows *r, int col);
+double db_real(struct db_rows *r, int col);
+const char *db_text(struct db_rows *r, int col);
+size_t db_text_len(struct db_rows *r, int col);
+bool db_null(struct db_rows *r, int col);
+int db_columns(struct db_rows *r);
+/* The type of the current row's value in col. */
+enum db_type db_type_of(struct db_rows *r, int col);
+const char *db_column_name(struct db_rows *r, int col);
+
+/* Runs a statement that returns no rows to read. */
+int db_exec(struct db *db, const char *sql, const struct db_arg *args, size_t n);
+/* Rows changed by the last db_exec on this connection. */
+int64_t db_changes(struct db *db);
+/* Runs a query whose first row's first column is an integer (an INSERT ...
+ * RETURNING id, a COUNT(*)); BRUG_ENOTFOUND when there is no row. */
+int db_int_query(struct db *db, int64_t *out, const char *sql, const struct db_arg *args,
+		 size_t n);
+/* Like db_int_query for text; the caller frees *out. */
+int db_text_query(struct db *db, char **out, const char *sql, const struct db_arg *args, size_t n);
+
+/* Transactions nest: only the outermost begin and commit reach the
+ * database, and a rollback at any depth makes the outermost commit roll
+ * back and fail with BRUG_ECONFLICT. db_begin takes the write lock at once
+ * (SQLite BEGIN IMMEDIATE), so two writers never deadlock on an upgrade. */
+int db_begin(struct db *db);
+int db_commit(struct db *db);
+void db_rollback(struct db *db);
+/* Commits when rc is 0, rolls back otherwise; returns rc, or the commit's
+ * failure. For `return db_finish(db, rc);` at a function's single exit. */
+int db_finish(struct db *db, int rc);
+/* True while a transaction is open on this connection. */
+bool db_in_tx(const struct db *db);
+
+/* Runs a script of several statements without arguments (migrations). */
+int db_exec_script(struct db *db, const char *sql, struct brug_err *err);
+/* Cheap round trip proving the database answers (for /readyz). */
+int db_ping(struct db *db);
+/* A consistent copy of the whole database into path while others keep
+ * writing (SQLite online backup API). */
+int db_backup(struct db *db, const char *path, struct brug_err *err);
+/* The backend's text for a portable column type in migrations: "@ID@" is
+ * an auto-assigned 64-bit primary key. */
+const char *db_dialect_id(const struct db *db);
+
+/* The current row as a JSON object keyed by column name (new reference).
+ * Conventions: a column named *_at holding an integer becomes an ISO 8601
+ * UTC string, one named is_* becomes a boolean, NULL becomes null. */
+json_t *db_row_json(struct db_rows *r);
+/* Every remaining row as a JSON array of such objects (new reference);
+ * NULL on failure, with *rc set. */
+json_t *db_rows_json(struct db_rows *r, int *rc);
+
+/* Database errors seen since start (for /metrics). */
+uint64_t db_error_count(void);
+
+/* One connection per thread, opened on first use and closed when the
+ * thread exits. Thread-safe. */
+struct db_pool;
+struct db_pool *db_pool_new(const char *url);
+void db_pool_free(struct db_pool *p);
+/* This thread's connection (opened now if needed); not to be closed. */
+int db_pool_get(struct db_pool *p, struct db **out, struct brug_err *err);
+const char *db_pool_url(const struct db_pool *p);
+
+#endif

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Applies the embedded sql/NNNN_name.sql files in order; see migrate.h.
+ * Backend differences in DDL are limited to @ID@, replaced here. */
+#include "db/migrate.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "util/clock.h"
+#include "util/embedded.h"
+#include "util/log.h"
+
+static int version_of(const char *name)
+{
+	/* "sql/0001_foundation.sql" -> 1 */
+	const char *p = name + 4;
+	int v = 0;
+	for (int i = 0; i < 4; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return -1;
+		v = v * 10 + (p[i] - '0');
+	}
+	return p[4] == '_' ? v : -1;
+}
+
+int migrate_latest(void)
+{
+	int latest = 0;
+	for (size_t i = embedded_first("sql/"); i < embedded_count; i++) {
+		if (strncmp(embedded_files[i].name, "sql/", 4) != 0)
+			break;
+		int v = version_of(embedded_files[i].name);
+		if (v > latest)
+			latest = v;
+	}
+	return latest;
+}
+
+static int ensure_table(struct db *db, struct brug_err *err)
+{
+	return db_exec_script(db,
+			      "CREATE TABLE IF NOT EXISTS schema_migrations ("
+			      " version BIGINT PRIMARY KEY, name TEXT NOT NULL,"
+			      " applied_at BIGINT NOT NULL)",
+			      err);
+}
+
+int migrate_current(struct db *db, int *version, struct brug_err *err)
+{
+	int rc = ensure_table(db, err);
+	int64_t v = 0;
+	if (!rc)
+		rc = db_int_query(db, &v, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+				  DB_NOARGS);
+	if (rc)
+		return brug_failf(err, rc, "error.database", NULL, "cannot read schema version");
+	*version = (int)v;
+	return 0;
+}
+
+static int apply(struct db *db, const struct embedded_file *f, int version, struct brug_err *err)
+{
+	struct buf sql;
+	buf_init(&sql, 0);
+	int rc = db_begin(db);
+	if (rc)
+		goto out;
+	int64_t have = 0;
+	rc = db_int_query(db, &have, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+			  DB_NOARGS);
+	if (rc || have >= version)
+		goto done; /* another process got here first */
+	const char *s = (const char *)f->data, *id = db_dialect_id(db);
+	const char *m;
+	while ((m = strstr(s, "@ID@"))) {
+		buf_add(&sql, s, (size_t)(m - s));
+		buf_adds(&sql, id);
+		s = m + 4;
+	}
+	buf_adds(&sql, s);
+	rc = db_exec_script(db, buf_str(&sql), err);
+	if (!rc)
+		rc = db_exec(db, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+			     DB_ARGS(DB_I(version), DB_T(f->name + 4), DB_I(clock_now_ms())));
+	if (!rc)
+		log_info("msg=\"migration applied\" version=%d name=%s", version, f->name + 4);
+done:
+	rc = db_finish(db, rc);
+out:
+	buf_cleanup(&sql);
+	if (rc && err && !err->detail[0])
+		brug_failf(err, rc, "error.database", NULL, "migration %s failed", f->name);
+	return rc;
+}
+
+int migrate_up(struct db *db, int *applied, struct brug_err *err)
+{
+	int current = 0, count = 0;
+	int rc = migrate_current(db, &current, err);
+	if (rc)
+		return rc;
+	if (current > migrate_latest())
+		return brug_failf(err, BRUG_ECONFLICT, "error.schema_newer", NULL,
+				  "the database schema (version %d) is newer than this brug "
+				  "(version %d): upgrade brug",
+				  current, migrate_latest());
+	for (size_t i = embedded_first("sql/"); i < embedded_count && !rc; i++) {
+		const struct embedded_file *f = &embedded_files[i];
+		if (strncmp(f->name, "sql/", 4) != 0)
+			break;
+		int v = version_of(f->name);
+		if (v <= current)
+			continue;
+		rc = apply(db, f, v, err);
+		if (!rc)
+			count++;
+	}
+	if (applied)
+		*applied = count;
+	return rc;
+}

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The checks every request passes before its handler, driven by the route
+ * table: who is asking (API token or session cookie), which language they
+ * read, whether their role may use the route, and whether a browser write
+ * carries its CSRF token. */
+#include <string.h>
+
+#include "domain/session.h"
+#include "domain/token.h"
+#include "http/app_impl.h"
+
+int guard_authenticate(struct app *app, struct req *req, struct resp *resp)
+{
+	const char *authz = req_header(req, "authorization");
+	int rc;
+	if (authz) {
+		if (strncasecmp(authz, "Bearer ", 7) != 0)
+			return brug_fail(&req->err, BRUG_EAUTH, "error.bad_token", NULL);
+		rc = token_find(req->db, authz + 7, &req->who);
+		if (rc == BRUG_EAUTH)
+			return brug_fail(&req->err, rc, "error.bad_token", NULL);
+		if (rc)
+			return brug_fail(&req->err, rc, rc_message_key(rc), NULL);
+		req->auth = AUTH_TOKEN;
+		return 0;
+	}
+	const char *cookie = req_cookie(req, COOKIE_SESSION);
+	if (!cookie)
+		return 0;
+	rc = session_find(req->db, cookie, app->session_ttl_ms, &req->who);
+	if (rc == BRUG_EAUTH) {
+		/* an expired or unknown session: carry on anonymous, drop it */
+		memset(&req->who, 0, sizeof(req->who));
+		resp_cookie(resp, req, COOKIE_SESSION, "", 0);
+		return 0;
+	}
+	if (rc)
+		return brug_fail(&req->err, rc, rc_message_key(rc), NULL);
+	req->auth = AUTH_SESSION;
+	return 0;
+}
+
+void guard_language(struct app *app, struct req *req)
+{
+	(void)app;
+	const char *lang = NULL;
+	if (req->who.user_id && i18n_supported(req->who.lang))
+		lang = req->who.lang;
+	if (!lang && i18n_supported(req_cookie(req, COOKIE_LANG)))
+		lang = req_cookie(req, COOKIE_LANG);
+	if (!lang)
+		lang = parse_accept_language(req_header(req, "accept-language"), i18n_langs,
+					     i18n_nlangs);
+	if (!lang && req->who.user_id && i18n_supported(req->who.org_lang))
+		lang = req->who.org_lang;
+	req->lang = lang ? lang : i18n_langs[0];
+}
+
+int guard_access(struct req *req)
+{
+	const struct route *r = req->match.route;
+	if (r->flags & R_PUBLIC)
+		return 0;
+	if (!req->who.user_id)
+		return brug_fail(&req->err, BRUG_EAUTH, "error.unauthenticated", NULL);
+	if (req->who.role < r->role)
+		return brug_fail(&req->err, BRUG_EFORBIDDEN, "error.forbidden", NULL);
+	return 0;
+}
+
+static const char *token_for(struct app *app, struct req *req, const char *kind, const char *v)
+{
+	char msg[160], mac[44];
+	int n = snprintf(msg, sizeof(msg), "csrf:%s:%s", kind, v);
+	secure_mac_b64(app->secret, msg, (size_t)n, mac);
+	return arena_strdup(&req->arena, mac);
+}
+
+static bool anon_ok(const char *v)
+{
+	return v && strlen(v) == SECURE_TOKEN_CHARS && strspn(v,
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == SECURE_TOKEN_CHARS;
+}
+
+const char *guard_csrf_token(struct app *app, struct req *req, struct resp *resp)
+{
+	if (req->csrf)
+		return req->csrf;
+	if (req->auth == AUTH_SESSION) {
+		req->csrf = token_for(app, req, "s", req->who.session_hash);
+		return req->csrf;
+	}
+	const char *anon = req_cookie(req, COOKIE_ANON);
+	if (!anon_ok(anon)) {
+		char fresh[SECURE_TOKEN_CHARS + 1];
+		secure_token(fresh);
+		anon = arena_strdup(&req->arena, fresh);
+		resp_cookie(resp, req, COOKIE_ANON, anon, -1);
+	}
+	req->csrf = token_for(app, req, "a", anon);
+	return req->csrf;
+}
+
+int guard_csrf(struct app *app, struct req *req, struct resp *resp)
+{
+	const struct route *r = req->match.route;
+	const char *m = req->method;
+	if (!strcmp(m, "GET") || !strcmp(m, "HEAD") || (r->flags & R_NOCSRF) ||
+	    req->auth == AUTH_TOKEN)
+		return 0;
+	/* Without a session cookie, a JSON request carries no ambient
+	 * credential a forger could ride on (and browsers cannot send JSON
+	 * across origins without CORS, which brug never allows). */
+	if (req->auth == AUTH_NONE && req->json)
+		return 0;
+	if (req->auth == AUTH_NONE && !anon_ok(req_cookie(req, COOKIE_ANON)))
+		return brug_fail(&req->err, BRUG_EFORBIDDEN, "error.csrf", NULL);
+	const char *sent = kvs_get(&req->form, "_csrf");
+	if (!sent)
+		sent = req_header(req, "x-csrf-token");
+	const char *want = guard_csrf_token(app, req, resp);
+	if (!sent || !secure_equal(sent, want))
+		return brug_fail(&req->err, BRUG_EFORBIDDEN, "error.csrf", NULL);
+	return 0;
+}

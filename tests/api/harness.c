@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The API test harness; see harness.h. */
+#include "harness.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "api/routes.h"
+#include "core/secure.h"
+#include "db/migrate.h"
+#include "domain/org.h"
+#include "domain/session.h"
+#include "domain/token.h"
+#include "domain/user.h"
+#include "util/jx.h"
+
+static const char *const emails[AS_COUNT] = {
+	"", "employee@one.example", "manager@one.example", "admin@one.example",
+	"admin@two.example", "admin@one.example"};
+static const enum role roles[AS_COUNT] = {ROLE_NONE, ROLE_EMPLOYEE, ROLE_MANAGER, ROLE_ADMIN,
+					  ROLE_ADMIN, ROLE_ADMIN};
+
+static void make_user(struct harness *h, enum as who)
+{
+	int64_t org = who == AS_OTHER ? h->org2 : h->org;
+	struct actor a = {.org_id = org, .label = "test"};
+	if (who == AS_SESSION) {
+		h->user[who] = h->user[AS_ADMIN];
+	} else {
+		struct user_new u = {.email = emails[who], .name = emails[who], .role = roles[who],
+				     .password = "password-123"};
+		assert_int_equal(user_create(h->db, &a, &u, &h->user[who], NULL), 0);
+	}
+	int64_t id;
+	assert_int_equal(token_create(h->db, &a, h->user[who], "test", 0, h->token[who], &id, NULL), 0);
+}
+
+/* Signs in through the login form, as a browser would, to get a session
+ * cookie and the CSRF token of its pages. */
+static void browser_login(struct harness *h)
+{
+	struct result r;
+	h_call(h, AS_ANON, "GET", "/login", NULL, NULL, NULL, &r);
+	assert_int_equal(r.status, 200);
+	const char *c = strstr(r.headers, "Set-Cookie: brug_anon=");
+	assert_non_null(c);
+	char anon[128];
+	snprintf(anon, sizeof(anon), "%.*s", (int)strcspn(c + 12, ";"), c + 12);
+	const char *v = strstr(r.body, "name=\"_csrf\" value=\"");
+	assert_non_null(v);
+	char csrf[64];
+	snprintf(csrf, sizeof(csrf), "%.*s", (int)strcspn(v + 20, "\""), v + 20);
+	result_free(&r);
+
+	char body[512], hdr[300];
+	snprintf(body, sizeof(body), "_csrf=%s&email=admin%%40one.example&password=password-123", csrf);
+	snprintf(hdr, sizeof(hdr), "cookie: %s\n", anon);
+	h_call(h, AS_ANON, "POST", "/login", "application/x-www-form-urlencoded", body, hdr, &r);
+	assert_int_equal(r.status, 303);
+	c = strstr(r.headers, "Set-Cookie: brug_session=");
+	assert_non_null(c);
+	snprintf(h->cookie, sizeof(h->cookie), "%.*s", (int)strcspn(c + 12, ";"), c + 12);
+	result_free(&r);
+
+	h_call(h, AS_SESSION, "GET", "/me", NULL, NULL, NULL, &r);
+	assert_int_equal(r.status, 200);
+	v = strstr(r.body, "name=\"_csrf\" value=\"");
+	assert_non_null(v);
+	snprintf(h->csrf, sizeof(h->csrf), "%.*s", (int)strcspn(v + 20, "\""), v + 20);
+	result_free(&r);
+}
+
+int harness_setup(void **state)
+{
+	struct harness *h = calloc(1, sizeof(*h));
+	jx_init();
+	secure_setup("test");
+	const char *url = getenv("BRUG_TEST_DB");
+	if (url && *url) {
+		snprintf(h->url, sizeof(h->url), "%s", url);
+	} else {
+		snprintf(h->dir, sizeof(h->dir), "/tmp/brug-api-XXXXXX");
+		assert_non_null(mkdtemp(h->dir));
+		snprintf(h->url, sizeof(h->url), "sqlite:%s/test.db", h->dir);
+	}
+	assert_int_equal(config_init(&h->cfg, NULL, NULL), 0);
+	config_set(&h->cfg, CFG_DB, h->url, CFG_SRC_FLAG, NULL);
+	config_set(&h->cfg, CFG_ACCESS_LOG, "false", CFG_SRC_FLAG, NULL);
+	config_set(&h->cfg, CFG_PASSWORD_COST, "test", CFG_SRC_FLAG, NULL);
+	h->pool = db_pool_new(h->url);
+	struct brug_err err = {0};
+	assert_int_equal(db_pool_get(h->pool, &h->db, &err), 0);
+	assert_int_equal(migrate_up(h->db, NULL, &err), 0);
+	assert_int_equal(org_create(h->db, "One", "nl", &h->org), 0);
+	assert_int_equal(org_create(h->db, "Two", "en", &h->org2), 0);
+	for (int w = AS_EMPLOYEE; w < AS_COUNT; w++)
+		make_user(h, (enum as)w);
+	assert_int_equal(app_new(&h->cfg, h->pool, routes, routes_count, &h->app, &err), 0);
+	browser_login(h);
+	*state = h;
+	return 0;
+}
+
+int harness_teardown(void **state)
+{
+	struct harness *h = *state;
+	app_free(h->app);
+	db_pool_free(h->pool);
+	config_cleanup(&h->cfg);
+	if (h->dir[0]) {
+		char cmd[400];
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", h->dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "could not remove %s\n", h->dir);
+	}
+	free(h);
+	return 0;
+}
+
+static void add_headers(struct req *req, const char *list)
+{
+	while (list && *list) {
+		const char *nl = strchr(list, '\n');
+		size_t len = nl ? (size_t)(nl - list) : strlen(list);
+		const char *colon = memchr(list, ':', len);
+		if (colon) {
+			char *name = arena_strndup(&req->arena, list, (size_t)(colon - list));
+			const char *v = colon + 1;
+			while (*v == ' ')
+				v++;
+			kvs_add(&req->headers, &req->arena, name, v, (size_t)(list + len - v));
+		}
+		list += len + (nl ? 1 : 0);
+	}
+}
+
+void h_call(struct harness *h, enum as who, const char *method, const char *target,
+	    const char *ctype, const char *body, const char *extra_headers, struct result *out)
+{
+	struct req req;
+	struct resp resp;
+	req_init(&req, h->app);
+	resp_init(&resp);
+	req.method = method;
+	req.target = target;
+	req.peer_ip = "192.0.2.10";
+	if (body) {
+		req.body = body;
+		req.body_len = strlen(body);
+		kvs_add(&req.headers, &req.arena, "content-type", ctype ? ctype : "application/json",
+			strlen(ctype ? ctype : "application/json"));
+	}
+	if (who == AS_SESSION) {
+		kvs_add(&req.headers, &req.arena, "cookie", h->cookie, strlen(h->cookie));
+		kvs_add(&req.headers, &req.arena, "x-csrf-token", h->csrf, strlen(h->csrf));
+	} else if (who != AS_ANON) {
+		char *auth = arena_printf(&req.arena, "Bearer %s", h->token[who]);
+		kvs_add(&req.headers, &req.arena, "authorization", auth, strlen(auth));
+	}
+	add_headers(&req, extra_headers);
+	app_handle(h->app, &req, &resp);
+
+	memset(out, 0, sizeof(*out));
+	out->status = resp.status;
+	out->body = resp.raw ? strndup((const char *)resp.raw, resp.raw_len) : strdup(buf_str(&resp.body));
+	out->content_type = strdup(resp.content_type ? resp.content_type : "");
+	struct buf hb;
+	buf_init(&hb, 0);
+	for (size_t i = 0; i < resp.headers.n; i++) {
+		buf_printf(&hb, "%s: %s\n", resp.headers.v[i].name, resp.headers.v[i].value);
+		if (!strcmp(resp.headers.v[i].name, "Location"))
+			out->location = strdup(resp.headers.v[i].value);
+	}
+	out->headers = buf_take(&hb, NULL);
+	if (strstr(out->content_type, "application/json"))
+		out->json = json_loads(out->body, 0, NULL);
+	app_finish(h->app, &req, &resp);
+	resp_cleanup(&resp);
+	req_cleanup(&req);
+}
+
+void result_free(struct result *r)
+{
+	json_decref(r->json);
+	free(r->body);
+	free(r->content_type);
+	free(r->location);
+	free(r->headers);
+	memset(r, 0, sizeof(*r));
+}
+
+json_t *jpath(json_t *doc, const char *path)
+{
+	json_t *node = doc;
+	char part[128];
+	while (node && *path) {
+		size_t n = strcspn(path, ".");
+		snprintf(part, sizeof(part), "%.*s", (int)n, path);
+		if (json_is_array(node)) {
+			char *end;
+			long i = strtol(part, &end, 10);
+			node = *end ? NULL : json_array_get(node, (size_t)i);
+		} else {
+			node = json_object_get(node, part);
+		}
+		path += n + (path[n] == '.');
+	}
+	return node;
+}
+
+static bool value_is(json_t *v, const char *want)
+{
+	char buf[64];
+	if (json_is_string(v))
+		return strcmp(json_string_value(v), want) == 0;
+	if (json_is_integer(v)) {
+		snprintf(buf, sizeof(buf), "%lld", (long long)json_integer_value(v));
+		return strcmp(buf, want) == 0;
+	}
+	if (json_is_boolean(v))
+		return strcmp(json_is_true(v) ? "true" : "false", want) == 0;
+	if (json_is_null(v))
+		return strcmp("null", want) == 0;
+	return false;
+}
+
+void run_cases(struct harness *h, const struct api_case *cases, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct api_case *c = &cases[i];
+		struct result r;
+		h_call(h, c->who, c->method, c->target, NULL, c->body, NULL, &r);
+		bool ok = r.status == c->status;
+		json_t *v = c->path ? jpath(r.json, c->path) : NULL;
+		if (ok && c->path)
+			ok = v && (!c->expect || value_is(v, c->expect));
+		if (!ok) {
+			char *got = v ? jx_dumps(v) : NULL;
+			fail_msg("case %zu: %s %s as %d: want %d%s%s%s%s, got %d (%s) body: %.300s", i,
+				 c->method, c->target, c->who, c->status, c->path ? " with " : "",
+				 c->path ? c->path : "", c->expect ? " = " : "", c->expect ? c->expect : "",
+				 r.status, got ? got : "-", r.body);
+		}
+		result_free(&r);
+	}
+}
