@@ -95,6 +95,14 @@ static int put_text(struct render *r, const struct mnode *nd)
 	return rc;
 }
 
+/* Appends n bytes of p (or n zeros, p NULL) at s[*at], within size - 1. */
+static void lay(char *s, size_t size, size_t *at, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n && *at + 1 < size; i++)
+		s[(*at)++] = p ? p[i] : '0';
+	s[*at] = '\0';
+}
+
 /* Reals print as JavaScript prints numbers (what mustache.js shows): the
  * fewest digits that read back as the same double (1.21, not
  * 1.2099999999999999), in plain notation from 1e-6 up to 1e21 (3000000, not
@@ -109,31 +117,32 @@ static bool format_fixed(double d, char *s, size_t size)
 	const double limit = 1125899906842624.0;
 	if (!(d > -limit && d < limit) || (d != 0 && fabs(d) < 1e-6))
 		return false;
-	for (int k = 0; k < 10; k++) {
+	for (size_t k = 0; k < sizeof(p10) / sizeof(p10[0]); k++) {
 		double x = d * p10[k];
 		if (!(x > -9007199254740992.0 && x < 9007199254740992.0))
 			return false;
 		long long m = llround(x);
 		if ((double)m / p10[k] != d)
 			continue;
+		/* the digits of |m|, last first, with a point k from the end */
 		unsigned long long a = m < 0 ? 0 - (unsigned long long)m : (unsigned long long)m;
-		unsigned long long div = (unsigned long long)p10[k];
-		const char *sign = m < 0 ? "-" : "";
-		if (!k)
-			snprintf(s, size, "%s%llu", sign, a);
-		else
-			snprintf(s, size, "%s%llu.%0*llu", sign, a / div, k, a % div);
+		char rev[32];
+		size_t n = 0, at = 0;
+		do {
+			rev[n++] = (char)('0' + a % 10);
+			a /= 10;
+		} while (a);
+		while (n <= k)
+			rev[n++] = '0';
+		lay(s, size, &at, "-", m < 0);
+		for (size_t i = n; i-- > 0;) {
+			lay(s, size, &at, &rev[i], 1);
+			if (i == k && k)
+				lay(s, size, &at, ".", 1);
+		}
 		return true;
 	}
 	return false;
-}
-
-/* Appends n bytes of p (or n zeros, p NULL) at s[*at], within size - 1. */
-static void lay(char *s, size_t size, size_t *at, const char *p, size_t n)
-{
-	for (size_t i = 0; i < n && *at + 1 < size; i++)
-		s[(*at)++] = p ? p[i] : '0';
-	s[*at] = '\0';
 }
 
 static void format_real(double d, char *s, size_t size)
