@@ -62,7 +62,8 @@ int api_assets_get(struct req *req, struct resp *resp)
 		    req_query(req, "v") ? "public, max-age=31536000, immutable"
 					: "public, max-age=300");
 	const char *inm = req_header(req, "if-none-match");
-	if (inm && strstr(inm, etag)) {
+	/* "*" matches any current representation (RFC 9110 13.1.2) */
+	if (inm && (strstr(inm, etag) || strcmp(inm, "*") == 0)) {
 		resp->status = 304;
 		resp->prebuilt = true;
 		return 0;

@@ -6,7 +6,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "api/common.h"
 #include "domain/org.h"
@@ -21,9 +20,16 @@ static bool zone_known(const char *tz)
 		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
 		      strchr("/_+-", *p)))
 			return false;
-	char path[128];
+	char path[128], magic[4];
 	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", tz);
-	return access(path, R_OK) == 0;
+	/* a zone is a TZif file: not a folder ("Europe"), not an index (zone.tab) */
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return false;
+	bool ok = fread(magic, 1, sizeof(magic), f) == sizeof(magic) &&
+		  memcmp(magic, "TZif", 4) == 0;
+	fclose(f);
+	return ok;
 }
 
 static int org_data(struct req *req, struct resp *resp)

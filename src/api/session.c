@@ -89,8 +89,16 @@ int api_session_create(struct req *req, struct resp *resp)
 			*p = (char)(*p - 'A' + 'a');
 	const char *acct = arena_printf(&req->arena, "login:acct:%s", low);
 	const char *addr = arena_printf(&req->arena, "login:addr:%s", req->client_ip);
-	if ((rc = check_limits(req, resp, acct, addr)))
+	if ((rc = check_limits(req, resp, acct, addr))) {
+		if (rc == BRUG_ERATE) {
+			/* the form again, with the reason next to it */
+			in_error(&in, "password", "error.login_rate");
+			input_fail(&in, resp);
+			resp->status = 429;
+			brug_fail(&req->err, rc, "error.login_rate", NULL);
+		}
 		goto out;
+	}
 	int64_t org = 0, uid = 0;
 	rc = user_authenticate(req->db, low, password, &org, &uid);
 	if (rc == BRUG_EAUTH) {

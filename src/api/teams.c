@@ -24,10 +24,13 @@ static int not_found(struct req *req, int rc)
 int api_teams_list(struct req *req, struct resp *resp)
 {
 	json_t *list = NULL;
-	int rc = team_list(req->db, req->who.org_id, &list);
+	struct listing page;
+	api_paging(req, &page.page, &page.per_page);
+	int rc = team_list(req->db, req->who.org_id, page, &list);
 	if (rc)
 		return rc;
 	jx_set_bool(list, "can_edit", req->who.role >= ROLE_MANAGER);
+	api_pager(req, list);
 	resp_set_data(resp, list);
 	return 0;
 }
@@ -63,7 +66,9 @@ int api_teams_create(struct req *req, struct resp *resp)
 		goto out;
 	resp_set_data(resp, t);
 	resp->status = 201;
-	resp_header(resp, req, "Location", arena_printf(&req->arena, "/api/v1/teams/%lld", (long long)id));
+	if (req->api) /* a browser is sent to the page instead (one Location only) */
+		resp_header(resp, req, "Location",
+			    arena_printf(&req->arena, "/api/v1/teams/%lld", (long long)id));
 	resp_redirect(resp, req, arena_printf(&req->arena, "/teams/%lld", (long long)id),
 		      "flash.team_created");
 out:

@@ -13,9 +13,12 @@ static int list_into(struct req *req, struct resp *resp)
 {
 	bool admin = req->who.role >= ROLE_ADMIN;
 	json_t *list = NULL;
-	int rc = token_list(req->db, req->who.org_id, admin ? 0 : req->who.user_id, &list);
+	struct listing page;
+	api_paging(req, &page.page, &page.per_page);
+	int rc = token_list(req->db, req->who.org_id, admin ? 0 : req->who.user_id, page, &list);
 	if (rc)
 		return rc;
+	api_pager(req, list);
 	jx_set_bool(list, "all_users", admin);
 	json_object_update_missing(resp_data(resp), list);
 	json_decref(list);

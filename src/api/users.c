@@ -71,7 +71,9 @@ int api_users_create(struct req *req, struct resp *resp)
 		goto out;
 	resp_set_data(resp, user);
 	resp->status = 201;
-	resp_header(resp, req, "Location", arena_printf(&req->arena, "/api/v1/users/%lld", (long long)id));
+	if (req->api) /* a browser is sent to the page instead (one Location only) */
+		resp_header(resp, req, "Location",
+			    arena_printf(&req->arena, "/api/v1/users/%lld", (long long)id));
 	resp_redirect(resp, req, arena_printf(&req->arena, "/users/%lld", (long long)id),
 		      "flash.user_created");
 out:

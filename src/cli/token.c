@@ -63,17 +63,21 @@ static int list(struct db *db, const char *email)
 	int64_t org = 0, uid = 0;
 	if (owner(db, email, &org, &uid))
 		return 1;
-	json_t *l = NULL;
-	if (token_list(db, org, uid, &l))
-		return cli_fail("cannot list tokens", NULL);
-	size_t i;
-	json_t *t;
-	json_array_foreach(json_object_get(l, "items"), i, t)
-		printf("%-6lld %-10s %-24s %s\n", (long long)jx_int(t, "id", 0),
-		       jx_bool(t, "is_revoked", false) ? "revoked" : "active", jx_str(t, "created_at"),
-		       jx_str(t, "name"));
-	json_decref(l);
-	return 0;
+	for (struct listing page = {.page = 1, .per_page = LISTING_PER_PAGE_MAX};; page.page++) {
+		json_t *l = NULL;
+		if (token_list(db, org, uid, page, &l))
+			return cli_fail("cannot list tokens", NULL);
+		size_t i;
+		json_t *t;
+		json_array_foreach(json_object_get(l, "items"), i, t)
+			printf("%-6lld %-10s %-24s %s\n", (long long)jx_int(t, "id", 0),
+			       jx_bool(t, "is_revoked", false) ? "revoked" : "active",
+			       jx_str(t, "created_at"), jx_str(t, "name"));
+		bool last = page.page >= jx_int(l, "pages", 1);
+		json_decref(l);
+		if (last)
+			return 0;
+	}
 }
 
 static int revoke(struct db *db, const char *email, const char *id_s)

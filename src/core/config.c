@@ -127,6 +127,13 @@ static int read_file(struct config *c, const char *path, struct brug_err *err)
 	int rc = 0, lineno = 0;
 	while (!rc && fgets(line, sizeof(line), f)) {
 		lineno++;
+		/* a longer line would be read as two, the first half applied */
+		if (!strchr(line, '\n') && !feof(f)) {
+			rc = brug_failf(err, BRUG_EINVAL, "error.config", NULL,
+					"%s:%d: line longer than %zu bytes", path, lineno,
+					sizeof(line) - 2);
+			break;
+		}
 		char *s = trim(line);
 		if (!*s || *s == '#')
 			continue;

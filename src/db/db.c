@@ -309,7 +309,7 @@ json_t *db_row_json(struct db_rows *r)
 			json_object_set_new(o, name, json_null());
 			break;
 		case DBT_INT:
-			if (len > 3 && strcmp(name + len - 3, "_at") == 0)
+			if ((len > 3 && strcmp(name + len - 3, "_at") == 0) || strcmp(name, "at") == 0)
 				jx_set_time(o, name, db_int(r, i));
 			else if (strncmp(name, "is_", 3) == 0)
 				jx_set_bool(o, name, db_int(r, i) != 0);

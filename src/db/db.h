@@ -124,7 +124,7 @@ int db_backup(struct db *db, const char *path, struct brug_err *err);
 const char *db_dialect_id(const struct db *db);
 
 /* The current row as a JSON object keyed by column name (new reference).
- * Conventions: a column named *_at holding an integer becomes an ISO 8601
+ * Conventions: a column named *_at (or at) holding an integer becomes an ISO 8601
  * UTC string, one named is_* becomes a boolean, NULL becomes null. */
 json_t *db_row_json(struct db_rows *r);
 /* Every remaining row as a JSON array of such objects (new reference);

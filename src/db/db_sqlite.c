@@ -39,6 +39,8 @@ struct lite {
 	struct lite_entry cache[CACHE_SIZE];
 	size_t used;
 	size_t evict; /* next slot to evict, round robin */
+	bool in_tx;   /* SQLite has our BEGIN open */
+	int lost;     /* the error on which SQLite ended that transaction itself, or 0 */
 };
 
 static const struct db_ops lite_ops;
@@ -72,6 +74,14 @@ static int map_error(struct lite *l, int code, const char *sql)
 	db_note_error();
 	log_error("msg=\"sqlite error\" code=%d error=\"%s\" sql=\"%.120s\"", code,
 		  l->h ? sqlite3_errmsg(l->h) : "?", sql ? sql : "");
+	/* On some errors (a full disk, I/O) SQLite rolls the whole transaction
+	 * back by itself. Every later statement would then commit on its own,
+	 * so until the caller ends its transaction they are refused (see
+	 * lite_query), and the outermost commit fails. */
+	if (l->in_tx && !l->lost && l->h && sqlite3_get_autocommit(l->h)) {
+		l->lost = rc;
+		l->base.tx_failed = true;
+	}
 	return rc;
 }
 
@@ -110,6 +120,33 @@ static int bind_args(struct lite *l, sqlite3_stmt *st, const char *sql, const st
 	return 0;
 }
 
+/* Prepares exactly one statement. A text holding a second statement (which
+ * sqlite3_prepare would silently leave unrun) or none at all is a
+ * programming error, like a wrong argument count. */
+static int prepare_one(struct lite *l, const char *sql, unsigned flags, sqlite3_stmt **out)
+{
+	sqlite3_stmt *st = NULL;
+	const char *tail = NULL;
+	int c = sqlite3_prepare_v3(l->h, sql, -1, flags, &st, &tail);
+	if (c != SQLITE_OK)
+		return map_error(l, c, sql);
+	/* only white space and comments may follow */
+	if (st && tail && *tail) {
+		sqlite3_stmt *extra = NULL;
+		if (sqlite3_prepare_v2(l->h, tail, -1, &extra, NULL) != SQLITE_OK || extra) {
+			sqlite3_finalize(extra);
+			sqlite3_finalize(st);
+			st = NULL;
+		}
+	}
+	if (!st) {
+		log_error("msg=\"not one SQL statement\" sql=\"%.120s\"", sql);
+		return BRUG_EINTERNAL;
+	}
+	*out = st;
+	return 0;
+}
+
 static struct lite_entry *cache_slot(struct lite *l, const char *sql, uint64_t h, int *rc)
 {
 	for (size_t i = 0; i < l->used; i++) {
@@ -118,11 +155,9 @@ static struct lite_entry *cache_slot(struct lite *l, const char *sql, uint64_t h
 			return e->busy ? NULL : e;
 	}
 	sqlite3_stmt *st = NULL;
-	int c = sqlite3_prepare_v3(l->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
-	if (c != SQLITE_OK) {
-		*rc = map_error(l, c, sql);
+	*rc = prepare_one(l, sql, SQLITE_PREPARE_PERSISTENT, &st);
+	if (*rc)
 		return NULL;
-	}
 	struct lite_entry *e = NULL;
 	if (l->used < CACHE_SIZE) {
 		e = &l->cache[l->used++];
@@ -152,6 +187,8 @@ static int lite_query(struct db *db, struct db_rows **out, const char *sql,
 {
 	struct lite *l = (struct lite *)db;
 	int rc = 0;
+	if (l->lost)
+		return l->lost;
 	struct lite_entry *e = cache_slot(l, sql, hash_sql(sql), &rc);
 	if (rc)
 		return rc;
@@ -165,9 +202,9 @@ static int lite_query(struct db *db, struct db_rows **out, const char *sql,
 		/* the same SQL is already being read (a nested loop): a
 		 * statement of its own for this use */
 		sqlite3_stmt *st = NULL;
-		int c = sqlite3_prepare_v2(l->h, sql, -1, &st, NULL);
-		if (c != SQLITE_OK)
-			return map_error(l, c, sql);
+		rc = prepare_one(l, sql, 0, &st);
+		if (rc)
+			return rc;
 		r = xcalloc(1, sizeof(*r));
 		r->stmt = st;
 	}
@@ -257,8 +294,19 @@ static int64_t lite_changes(struct db *db)
 
 static int lite_tx(struct db *db, const char *verb)
 {
-	const char *sql = strcmp(verb, "BEGIN") == 0 ? "BEGIN IMMEDIATE" : verb;
-	return db_exec(db, sql, DB_NOARGS);
+	struct lite *l = (struct lite *)db;
+	bool begin = strcmp(verb, "BEGIN") == 0;
+	l->lost = 0;
+	if (!begin && sqlite3_get_autocommit(l->h)) {
+		/* SQLite ended the transaction itself (see map_error): nothing
+		 * is left to end, and nothing of it was committed */
+		l->in_tx = false;
+		return strcmp(verb, "COMMIT") == 0 ? BRUG_ECONFLICT : 0;
+	}
+	int rc = db_exec(db, begin ? "BEGIN IMMEDIATE" : verb, DB_NOARGS);
+	l->lost = 0;
+	l->in_tx = !sqlite3_get_autocommit(l->h);
+	return rc;
 }
 
 static int lite_exec_script(struct db *db, const char *sql, struct brug_err *err)

@@ -24,6 +24,7 @@ struct principal {
 	char lang[8];       /* the user's own choice, or "" */
 	char org_lang[8];   /* the organisation's default */
 	char org_name[256];
+	char org_tz[64];    /* the organisation's time zone, e.g. "Europe/Amsterdam" */
 	char session_hash[65]; /* digest of the session token, for CSRF tokens */
 };
 

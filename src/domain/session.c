@@ -51,6 +51,7 @@ void session_fill_principal(struct db_rows *r, int col, struct principal *p)
 	copy(p->lang, sizeof(p->lang), db_text(r, col + 3));
 	copy(p->org_lang, sizeof(p->org_lang), db_text(r, col + 4));
 	copy(p->org_name, sizeof(p->org_name), db_text(r, col + 5));
+	copy(p->org_tz, sizeof(p->org_tz), db_text(r, col + 6));
 }
 
 int session_create(struct db *db, int64_t org, int64_t user, const char *ip, const char *user_agent,
@@ -83,7 +84,7 @@ int session_find(struct db *db, const char *cookie, int64_t ttl_ms, struct princ
 	struct db_rows *r = NULL;
 	int rc = db_query(db, &r,
 			  "SELECT s.id, s.user_id, s.last_seen_at, u.email, u.name, u.role, u.lang,"
-			  " o.lang, o.name FROM sessions s"
+			  " o.lang, o.name, o.timezone FROM sessions s"
 			  " JOIN users u ON u.org_id = s.org_id AND u.id = s.user_id"
 			  " JOIN orgs o ON o.org_id = s.org_id"
 			  " WHERE s.org_id = ? AND s.token_hash = ? AND s.expires_at > ?"

@@ -32,7 +32,8 @@ int session_purge(struct db *db, int64_t *n);
  * tokens. */
 bool session_parse_token(const char *value, const char *prefix, char sep, int64_t *org,
 			 char digest[SECURE_DIGEST_HEX + 1]);
-/* Copies the user columns (email, name, role, lang, org lang, org name) at
+/* Copies the user columns (email, name, role, lang, org lang, org name,
+ * org time zone) at
  * column col into p. */
 void session_fill_principal(struct db_rows *r, int col, struct principal *p);
 

@@ -72,23 +72,14 @@ int team_get(struct db *db, int64_t org, int64_t id, json_t **out)
 	return 0;
 }
 
-int team_list(struct db *db, int64_t org, json_t **out)
+int team_list(struct db *db, int64_t org, struct listing page, json_t **out)
 {
-	struct db_rows *r = NULL;
-	int rc = db_query(db, &r,
-			  "SELECT t.id, t.name, t.description, t.created_at,"
-			  " (SELECT COUNT(*) FROM team_members m WHERE m.org_id = t.org_id"
-			  " AND m.team_id = t.id) AS members FROM teams t WHERE t.org_id = ?"
-			  " ORDER BY lower(t.name), t.id",
-			  DB_ARGS(DB_I(org)));
-	if (rc)
-		return rc;
-	json_t *items = db_rows_json(r, &rc);
-	db_rows_free(r);
-	if (rc)
-		return rc;
-	*out = json_pack("{s:o}", "items", items);
-	return 0;
+	return listing_query(db,
+			     "t.id, t.name, t.description, t.created_at,"
+			     " (SELECT COUNT(*) FROM team_members m WHERE m.org_id = t.org_id"
+			     " AND m.team_id = t.id) AS members",
+			     " FROM teams t WHERE t.org_id = ?", "ORDER BY lower(t.name), t.id",
+			     DB_ARGS(DB_I(org)), page, out);
 }
 
 int team_update(struct db *db, const struct actor *who, int64_t id, const char *name,

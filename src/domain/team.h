@@ -11,6 +11,7 @@
 
 #include "core/rc.h"
 #include "db/db.h"
+#include "domain/listing.h"
 #include "domain/principal.h"
 
 /* A duplicate name gives BRUG_ECONFLICT on field "name". */
@@ -18,8 +19,8 @@ int team_create(struct db *db, const struct actor *who, const char *name, const 
 		int64_t *id, struct brug_err *err);
 /* One team with its members (new reference). */
 int team_get(struct db *db, int64_t org, int64_t id, json_t **out);
-/* Every team with its member count, by name: {"items": [...]} . */
-int team_list(struct db *db, int64_t org, json_t **out);
+/* A page of teams with their member counts, by name (listing.h shape). */
+int team_list(struct db *db, int64_t org, struct listing page, json_t **out);
 /* name and description: NULL leaves a value unchanged. */
 int team_update(struct db *db, const struct actor *who, int64_t id, const char *name,
 		const char *description, struct brug_err *err);

@@ -49,25 +49,16 @@ int token_create(struct db *db, const struct actor *who, int64_t user, const cha
 	return rc;
 }
 
-int token_list(struct db *db, int64_t org, int64_t user, json_t **out)
+int token_list(struct db *db, int64_t org, int64_t user, struct listing page, json_t **out)
 {
-	struct db_rows *r = NULL;
-	int rc = db_query(db, &r,
-			  "SELECT t.id, t.name, t.hint, t.user_id, u.name AS user_name, t.created_at,"
-			  " t.last_used_at, t.expires_at, t.revoked_at,"
-			  " t.revoked_at IS NOT NULL AS is_revoked FROM api_tokens t"
-			  " JOIN users u ON u.org_id = t.org_id AND u.id = t.user_id"
-			  " WHERE t.org_id = ? AND (? = 0 OR t.user_id = ?)"
-			  " ORDER BY t.revoked_at IS NOT NULL, t.id DESC",
-			  DB_ARGS(DB_I(org), DB_I(user), DB_I(user)));
-	if (rc)
-		return rc;
-	json_t *items = db_rows_json(r, &rc);
-	db_rows_free(r);
-	if (rc)
-		return rc;
-	*out = json_pack("{s:o}", "items", items);
-	return 0;
+	return listing_query(db,
+			     "t.id, t.name, t.hint, t.user_id, u.name AS user_name, t.created_at,"
+			     " t.last_used_at, t.expires_at, t.revoked_at,"
+			     " t.revoked_at IS NOT NULL AS is_revoked",
+			     " FROM api_tokens t JOIN users u ON u.org_id = t.org_id AND u.id = t.user_id"
+			     " WHERE t.org_id = ? AND (? = 0 OR t.user_id = ?)",
+			     "ORDER BY t.revoked_at IS NOT NULL, t.id DESC",
+			     DB_ARGS(DB_I(org), DB_I(user), DB_I(user)), page, out);
 }
 
 int token_revoke(struct db *db, const struct actor *who, int64_t id, int64_t owner,
@@ -98,7 +89,7 @@ int token_find(struct db *db, const char *bearer, struct principal *p)
 	struct db_rows *r = NULL;
 	int rc = db_query(db, &r,
 			  "SELECT t.id, t.user_id, COALESCE(t.last_used_at, 0), u.email, u.name,"
-			  " u.role, u.lang, o.lang, o.name FROM api_tokens t"
+			  " u.role, u.lang, o.lang, o.name, o.timezone FROM api_tokens t"
 			  " JOIN users u ON u.org_id = t.org_id AND u.id = t.user_id"
 			  " JOIN orgs o ON o.org_id = t.org_id"
 			  " WHERE t.org_id = ? AND t.token_hash = ? AND t.revoked_at IS NULL"

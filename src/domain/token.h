@@ -11,6 +11,7 @@
 #include "core/rc.h"
 #include "core/secure.h"
 #include "db/db.h"
+#include "domain/listing.h"
 #include "domain/principal.h"
 
 #define TOKEN_MAX (32 + SECURE_TOKEN_CHARS)
@@ -20,9 +21,9 @@
  * exists outside the caller's hands. */
 int token_create(struct db *db, const struct actor *who, int64_t user, const char *name,
 		 int64_t expires_at, char secret[TOKEN_MAX], int64_t *id, struct brug_err *err);
-/* Tokens of user (0: of everyone in the organisation), newest first:
- * {"items": [...]} without secrets. */
-int token_list(struct db *db, int64_t org, int64_t user, json_t **out);
+/* A page of the tokens of user (0: of everyone in the organisation), live
+ * ones first, newest first; never secrets (listing.h shape). */
+int token_list(struct db *db, int64_t org, int64_t user, struct listing page, json_t **out);
 /* Revokes a token; owner (non-zero) limits it to that user's tokens. */
 int token_revoke(struct db *db, const struct actor *who, int64_t id, int64_t owner,
 		 struct brug_err *err);

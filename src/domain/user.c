@@ -8,9 +8,11 @@
 
 #include "core/secure.h"
 #include "domain/audit.h"
+#include "domain/listing.h"
 #include "util/clock.h"
 #include "util/jx.h"
 #include "util/log.h"
+#include "util/xmalloc.h"
 
 static char dummy_hash[128];
 
@@ -118,9 +120,7 @@ int user_get(struct db *db, int64_t org, int64_t id, json_t **out)
 static char *like_pattern(const char *q)
 {
 	size_t n = strlen(q);
-	char *p = malloc(2 * n + 3), *w = p;
-	if (!p)
-		abort();
+	char *p = xmalloc(2 * n + 3), *w = p;
 	*w++ = '%';
 	for (size_t i = 0; i < n; i++) {
 		if (q[i] == '%' || q[i] == '_' || q[i] == '\\')
@@ -134,46 +134,23 @@ static char *like_pattern(const char *q)
 
 int user_list(struct db *db, int64_t org, const struct user_filter *f, json_t **out)
 {
-	int per = f->per_page > 0 && f->per_page <= 200 ? f->per_page : 50;
-	int page = f->page > 0 ? f->page : 1;
 	char *like = f->q && *f->q ? like_pattern(f->q) : NULL;
 	const char *role = f->role ? role_name(f->role) : NULL;
-	const char *where =
+	const char *from =
 		" FROM users u WHERE u.org_id = ?"
 		" AND (? IS NULL OR lower(u.name) LIKE lower(?) ESCAPE '\\' OR u.email LIKE lower(?) ESCAPE '\\')"
 		" AND (? IS NULL OR u.role = ?)"
 		" AND (? = 0 OR (? = 1 AND u.disabled_at IS NULL) OR (? = 2 AND u.disabled_at IS NOT NULL))"
 		" AND (? = 0 OR EXISTS (SELECT 1 FROM team_members m WHERE m.org_id = u.org_id"
 		" AND m.user_id = u.id AND m.team_id = ?))";
-	char sql_count[1024], sql_page[1024];
-	snprintf(sql_count, sizeof(sql_count), "SELECT COUNT(*)%s", where);
-	snprintf(sql_page, sizeof(sql_page), "SELECT " USER_COLUMNS "%s ORDER BY lower(u.name), u.id LIMIT ? OFFSET ?",
-		 where);
-#define FILTER_ARGS \
-	DB_I(org), DB_T(like), DB_T(like), DB_T(like), DB_T(role), DB_T(role), DB_I(f->status), \
-		DB_I(f->status), DB_I(f->status), DB_I(f->team_id), DB_I(f->team_id)
-	int64_t total = 0;
-	struct db_rows *r = NULL;
-	json_t *items = NULL;
-	int rc = db_int_query(db, &total, sql_count, DB_ARGS(FILTER_ARGS));
-	if (!rc)
-		rc = db_query(db, &r, sql_page,
-			      DB_ARGS(FILTER_ARGS, DB_I(per), DB_I((int64_t)(page - 1) * per)));
-#undef FILTER_ARGS
-	if (!rc)
-		items = db_rows_json(r, &rc);
-	db_rows_free(r);
+	struct listing page = {.page = f->page, .per_page = f->per_page};
+	int rc = listing_query(db, USER_COLUMNS, from, "ORDER BY lower(u.name), u.id",
+			       DB_ARGS(DB_I(org), DB_T(like), DB_T(like), DB_T(like), DB_T(role),
+				       DB_T(role), DB_I(f->status), DB_I(f->status), DB_I(f->status),
+				       DB_I(f->team_id), DB_I(f->team_id)),
+			       page, out);
 	free(like);
-	if (rc)
-		return rc;
-	json_t *o = json_object();
-	json_object_set_new(o, "items", items);
-	jx_set_int(o, "total", total);
-	jx_set_int(o, "page", page);
-	jx_set_int(o, "per_page", per);
-	jx_set_int(o, "pages", total ? (total + per - 1) / per : 1);
-	*out = o;
-	return 0;
+	return rc;
 }
 
 static int active_admins(struct db *db, int64_t org, int64_t except, int64_t *n)

@@ -5,6 +5,7 @@
  * one error format (JSON or page). Also builds and tears down the app. */
 #include "http/app_impl.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,9 +148,20 @@ static int hexval(char c)
 
 /* Decodes the path of the request-target into req->path and parses its
  * query. Dot segments are refused rather than resolved: no route has one. */
+/* The path part of an absolute-form target (RFC 9112 3.2.2), which a server
+ * must accept: "http://host/users?x" -> "/users?x". */
+static const char *origin_form(const char *t)
+{
+	const char *rest = !strncasecmp(t, "http://", 7) ? t + 7 : !strncasecmp(t, "https://", 8) ? t + 8 : NULL;
+	if (!rest)
+		return t;
+	const char *slash = rest + strcspn(rest, "/?#");
+	return *slash == '/' ? slash : "/";
+}
+
 static int parse_target(struct req *req)
 {
-	const char *t = req->target ? req->target : "";
+	const char *t = origin_form(req->target ? req->target : "");
 	size_t plen = strcspn(t, "?#");
 	if (plen == 0 || t[0] != '/')
 		return brug_failf(&req->err, BRUG_EINVAL, "error.bad_request", NULL,
@@ -170,7 +182,9 @@ static int parse_target(struct req *req)
 	}
 	*w = '\0';
 	size_t n = (size_t)(w - p);
-	if (!utf8_valid(p, n) || utf8_has_controls(p, n))
+	/* no route has a control character; CR, LF and TAB would reach the
+	 * access log and the login link's next= as they are */
+	if (!utf8_valid(p, n) || utf8_has_controls(p, n) || strpbrk(p, "\r\n\t"))
 		return brug_failf(&req->err, BRUG_EINVAL, "error.utf8", NULL,
 				  "the path is not valid UTF-8 text");
 	if (strstr(p, "/../") || strstr(p, "/./") || (n >= 3 && !strcmp(p + n - 3, "/..")) ||
@@ -196,12 +210,21 @@ static const char *client_ip(const struct app *app, const struct req *req)
 	const char *xff = req_header(req, "x-forwarded-for");
 	if (!cfg_bool(app->cfg, CFG_TRUST_PROXY) || !xff || !*xff)
 		return req->peer_ip ? req->peer_ip : "";
-	/* the proxy appends the address it saw: the last entry */
+	/* the proxy appends the address it saw: the last entry, when it is one */
 	const char *last = strrchr(xff, ',');
 	last = last ? last + 1 : xff;
 	while (*last == ' ')
 		last++;
-	return *last ? last : (req->peer_ip ? req->peer_ip : "");
+	char ip[INET6_ADDRSTRLEN];
+	unsigned char bin[sizeof(struct in6_addr)];
+	size_t n = strcspn(last, " ");
+	if (n < sizeof(ip)) {
+		memcpy(ip, last, n);
+		ip[n] = '\0';
+		if (inet_pton(AF_INET, ip, bin) == 1 || inet_pton(AF_INET6, ip, bin) == 1)
+			return arena_strdup((struct arena *)&req->arena, ip);
+	}
+	return req->peer_ip ? req->peer_ip : "";
 }
 
 static int check_headers(struct req *req)
@@ -211,6 +234,10 @@ static int check_headers(struct req *req)
 		if (!utf8_valid(h->value, h->value_len))
 			return brug_failf(&req->err, BRUG_EINVAL, "error.utf8", NULL,
 					  "header %s is not valid UTF-8", h->name);
+		if (utf8_has_controls(h->value, h->value_len) || memchr(h->value, '\n', h->value_len) ||
+		    memchr(h->value, '\r', h->value_len))
+			return brug_failf(&req->err, BRUG_EINVAL, "error.bad_request", NULL,
+					  "header %s holds control characters", h->name);
 	}
 	return 0;
 }
@@ -235,8 +262,19 @@ static int route(struct app *app, struct req *req)
 	return 0;
 }
 
+/* Before the target is parsed: an API client whose target or headers are
+ * refused still gets its error as JSON. route() decides for good. */
+static bool api_target(const char *t)
+{
+	return t && strncmp(t, "/api", 4) == 0 && (t[4] == '/' || t[4] == '?' || t[4] == '\0');
+}
+
 static int prepare(struct app *app, struct req *req, struct resp *resp)
 {
+	req->api = api_target(req->target) || wants_json(req);
+	if (req->framing_error)
+		return brug_failf(&req->err, BRUG_EINVAL, "error.bad_request", NULL, "%s",
+				  req->framing_error);
 	int rc = parse_target(req);
 	if (!rc)
 		rc = check_headers(req);
@@ -247,6 +285,15 @@ static int prepare(struct app *app, struct req *req, struct resp *resp)
 	guard_language(app, req); /* a first guess, for errors before sign-in */
 	if (!rc)
 		rc = route(app, req);
+	if (rc == BRUG_ENOTFOUND || rc == BRUG_EMETHOD) {
+		/* a dead link or a wrong method is still answered to whoever is
+		 * signed in (their menu, their language); the answer stays */
+		struct brug_err kept = req->err;
+		if (!db_pool_get(app->pool, &req->db, &req->err) &&
+		    guard_authenticate(app, req, resp))
+			memset(&req->who, 0, sizeof(req->who));
+		req->err = kept;
+	}
 	if (!rc && (rc = db_pool_get(app->pool, &req->db, &req->err)))
 		rc = brug_failf(&req->err, BRUG_EUNAVAIL, "error.unavailable", NULL, "%s",
 				req->err.detail);
@@ -302,9 +349,20 @@ void app_finish(struct app *app, struct req *req, struct resp *resp)
 	metrics_observe(app->metrics, r ? (int)(r - app->routes) : -1, resp->status, ns);
 	if (!app->access_log || (r && (r->flags & R_NOLOG)))
 		return;
-	log_info("access method=%s path=\"%.200s\" status=%d bytes=%zu ms=%.2f route=\"%s\" ip=%s user=%lld",
-		 req->method ? req->method : "-", req->path ? req->path : "-", resp->status,
-		 resp->raw ? resp->raw_len : resp->body.len, (double)ns / 1e6,
+	/* the path as requested, without the query (which may hold what people
+	 * searched for), quotes and backslashes escaped so a path cannot forge
+	 * fields of the line (controls were refused before) */
+	char target[256];
+	size_t n = 0;
+	for (const char *t = req->target ? req->target : "-"; *t && *t != '?' && n + 3 < sizeof(target); t++) {
+		if (*t == '"' || *t == '\\')
+			target[n++] = '\\';
+		target[n++] = (unsigned char)*t < 0x20 ? '?' : *t;
+	}
+	target[n] = '\0';
+	log_info("access method=%s path=\"%s\" status=%d bytes=%zu ms=%.2f route=\"%s\" ip=%s user=%lld",
+		 req->method ? req->method : "-", target, resp->status,
+		 resp->raw ? resp->raw_len : resp->sent_len, (double)ns / 1e6,
 		 r ? r->pattern : "-", req->client_ip ? req->client_ip : "-",
 		 (long long)req->who.user_id);
 }

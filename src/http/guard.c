@@ -13,9 +13,10 @@ int guard_authenticate(struct app *app, struct req *req, struct resp *resp)
 {
 	const char *authz = req_header(req, "authorization");
 	int rc;
-	if (authz) {
-		if (strncasecmp(authz, "Bearer ", 7) != 0)
-			return brug_fail(&req->err, BRUG_EAUTH, "error.bad_token", NULL);
+	/* Only Bearer is ours: another scheme (Basic from a proxy in front of
+	 * brug) is not a failed sign-in, or every page, /login included, would
+	 * answer 401 or send the browser round to /login for ever. */
+	if (authz && strncasecmp(authz, "Bearer ", 7) == 0) {
 		rc = token_find(req->db, authz + 7, &req->who);
 		if (rc == BRUG_EAUTH)
 			return brug_fail(&req->err, rc, "error.bad_token", NULL);

@@ -141,7 +141,7 @@ static bool email_ok(const char *s)
 	if (!at || at == s || !at[1] || strchr(s, '@') != at)
 		return false;
 	const char *dot = strrchr(at, '.');
-	if (!dot || dot == at + 1 || !dot[1] || strstr(at, ".."))
+	if (!dot || at[1] == '.' || !dot[1] || strstr(at, ".."))
 		return false;
 	for (const char *p = s; *p; p++)
 		if ((unsigned char)*p <= ' ' || strchr("()<>,;:\\\"[]", *p))
@@ -196,6 +196,8 @@ int64_t in_int(struct input *in, const char *field, unsigned flags, int64_t min,
 		n = (int64_t)json_integer_value(v);
 	} else {
 		const char *s = string_of(in, field, flags);
+		if (s)
+			s = trimmed(in, s, 0);
 		char *end;
 		errno = 0;
 		long long x = s ? strtoll(s, &end, 10) : 0;

@@ -37,8 +37,9 @@ void input_end(struct input *in);
 
 /* True when the field was sent at all (for partial updates). */
 bool in_has(struct input *in, const char *field);
-/* Text of 1..max code points (min 1 when IN_REQUIRED; otherwise "" when
- * absent), trimmed, without control characters. Arena-owned. */
+/* Text of at most max code points, trimmed, without control characters;
+ * arena-owned. Absent (or JSON null): NULL, an error when IN_REQUIRED.
+ * Sent empty: "", an error when IN_REQUIRED. */
 const char *in_text(struct input *in, const char *field, unsigned flags, size_t max);
 /* A syntactically valid email address, lower-cased. */
 const char *in_email(struct input *in, const char *field, unsigned flags);

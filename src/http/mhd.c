@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "http/deadline.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
@@ -24,9 +25,14 @@
 struct server {
 	struct MHD_Daemon *d;
 	struct app *app;
+	struct deadlines *deadlines;
 	atomic_int active;
 	int port;
 };
+
+/* Slow bodies: below this average rate, after the header deadline, the
+ * connection is dropped. A phone on a bad network still does 10 KiB/s. */
+#define MIN_BODY_RATE 512
 
 /* One request on its way through the server. */
 struct exchange {
@@ -34,8 +40,10 @@ struct exchange {
 	struct resp resp;
 	struct buf body;
 	size_t cap;
+	struct deadline_watch *watch;
 	bool started;
 	bool answered;
+	bool discarding; /* over the cap: read and drop the rest, then 413 */
 };
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
@@ -89,6 +97,7 @@ static enum MHD_Result send_response(struct server *s, struct MHD_Connection *c,
 	} else {
 		size_t len = 0;
 		char *body = buf_take(&resp->body, &len);
+		resp->sent_len = len;
 		r = MHD_create_response_from_buffer_with_free_callback(len, body, free);
 		if (!r)
 			free(body);
@@ -103,15 +112,15 @@ static enum MHD_Result send_response(struct server *s, struct MHD_Connection *c,
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 	enum MHD_Result ok = MHD_queue_response(c, (unsigned)resp->status, r);
 	MHD_destroy_response(r);
-	x->answered = true;
+	x->answered = ok == MHD_YES;
 	return ok;
 }
 
-/* Answers now, before (the rest of) the body is read: libmicrohttpd then
- * discards the upload instead of buffering it. */
-static enum MHD_Result refuse_body(struct server *s, struct MHD_Connection *c, struct exchange *x)
+/* Answers at once, before the body is read (libmicrohttpd then discards
+ * it), with whatever app_handle makes of the request as it stands. */
+static enum MHD_Result answer_now(struct server *s, struct MHD_Connection *c, struct exchange *x)
 {
-	x->req.body_too_big = true;
+	deadline_busy(x->watch);
 	app_handle(s->app, &x->req, &x->resp);
 	return send_response(s, c, x);
 }
@@ -126,6 +135,55 @@ static bool content_length_over(const struct exchange *x)
 	return end != cl && *end == '\0' && n > x->cap;
 }
 
+/* Framing that a proxy in front could read differently from us (request
+ * smuggling, RFC 9112 6.3): several Content-Length values, Content-Length
+ * with Transfer-Encoding, or a header name that is not a token. */
+static const char *bad_framing(const struct exchange *x)
+{
+	const struct kvs *h = &x->req.headers;
+	const char *cl = NULL;
+	bool te = false;
+	for (size_t i = 0; i < h->n; i++) {
+		const char *name = h->v[i].name;
+		if (!*name || name[strcspn(name, " \t()<>@,;:\\\"/[]?={}")])
+			return "a header name is not a token";
+		if (!strcmp(name, "transfer-encoding"))
+			te = true;
+		if (strcmp(name, "content-length"))
+			continue;
+		if (cl && strcmp(cl, h->v[i].value))
+			return "conflicting Content-Length headers";
+		cl = h->v[i].value;
+	}
+	return cl && te ? "both Content-Length and Transfer-Encoding" : NULL;
+}
+
+static enum MHD_Result start(struct server *s, struct MHD_Connection *c, struct exchange *x,
+			     const char *method)
+{
+	x->started = true;
+	atomic_fetch_add(&s->active, 1);
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	x->watch = ci ? ci->socket_context : NULL;
+	deadline_body(x->watch);
+	x->req.method = arena_strdup(&x->req.arena, method);
+	MHD_get_connection_values(c, MHD_HEADER_KIND, add_header, x);
+	x->req.peer_ip = peer_address(x, c);
+	x->cap = app_body_cap(s->app, method, x->req.target);
+	buf_init(&x->body, x->cap);
+	const char *bad = bad_framing(x);
+	if (bad) {
+		x->req.framing_error = bad;
+		return answer_now(s, c, x);
+	}
+	if (content_length_over(x)) {
+		x->req.body_too_big = true;
+		return answer_now(s, c, x);
+	}
+	return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version, const char *upload,
 				  size_t *upload_size, void **req_cls)
@@ -136,24 +194,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	(void)version;
 	if (!x)
 		return MHD_NO; /* the URI callback always runs first */
-	if (!x->started) {
-		x->started = true;
-		atomic_fetch_add(&s->active, 1);
-		x->req.method = arena_strdup(&x->req.arena, method);
-		MHD_get_connection_values(c, MHD_HEADER_KIND, add_header, x);
-		x->req.peer_ip = peer_address(x, c);
-		x->cap = app_body_cap(s->app, method, x->req.target);
-		buf_init(&x->body, x->cap);
-		if (content_length_over(x))
-			return refuse_body(s, c, x);
-		return MHD_YES;
-	}
+	if (!x->started)
+		return start(s, c, x, method);
 	if (*upload_size) {
-		if (buf_add(&x->body, upload, *upload_size))
-			return refuse_body(s, c, x);
+		deadline_body_bytes(x->watch, *upload_size);
+		/* A chunked body has no length to refuse up front, and an answer
+		 * cannot be queued in the middle of one: drop the rest as it comes
+		 * (the memory stays bounded) and answer 413 at its end. */
+		if (!x->discarding && buf_add(&x->body, upload, *upload_size)) {
+			x->discarding = true;
+			x->req.body_too_big = true;
+		}
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	deadline_busy(x->watch);
 	x->req.body = buf_str(&x->body);
 	x->req.body_len = x->body.len;
 	app_handle(s->app, &x->req, &x->resp);
@@ -166,18 +221,33 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 	struct server *s = cls;
 	struct exchange *x = *req_cls;
 	(void)c;
-	(void)toe;
 	if (!x)
 		return;
 	if (x->answered)
 		app_finish(s->app, &x->req, &x->resp);
 	if (x->started)
 		atomic_fetch_sub(&s->active, 1);
+	if (x->watch && toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+		deadline_next(x->watch);
 	buf_cleanup(&x->body);
 	resp_cleanup(&x->resp);
 	req_cleanup(&x->req);
 	free(x);
 	*req_cls = NULL;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	struct server *s = cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		*socket_context = ci ? deadline_track(s->deadlines, ci->connect_fd) : NULL;
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		deadline_untrack(s->deadlines, *socket_context);
+		*socket_context = NULL;
+	}
 }
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
@@ -231,6 +301,7 @@ int server_start(struct app *app, struct server **out, struct brug_err *err)
 	struct server *s = xcalloc(1, sizeof(*s));
 	s->app = app;
 	atomic_init(&s->active, 0);
+	s->deadlines = deadlines_start(cfg_int(cfg, CFG_IDLE_TIMEOUT) * 1000, MIN_BODY_RATE);
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
 			 MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
 	s->d = MHD_start_daemon(
@@ -244,9 +315,11 @@ int server_start(struct app *app, struct server **out, struct brug_err *err)
 		MHD_OPTION_STRICT_FOR_CLIENT, 1,
 		MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
 		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
 		MHD_OPTION_END);
 	if (!s->d) {
+		deadlines_stop(s->deadlines);
 		free(s);
 		return brug_failf(err, BRUG_EIO, "error.io", NULL,
 				  "cannot listen on %s (in use, or not allowed)", cfg_str(cfg, CFG_LISTEN));
@@ -281,5 +354,6 @@ void server_stop(struct server *s, int timeout_s)
 	if (atomic_load(&s->active) > 0)
 		log_warn("msg=\"stopping with requests in flight\" count=%d", atomic_load(&s->active));
 	MHD_stop_daemon(s->d);
+	deadlines_stop(s->deadlines);
 	free(s);
 }

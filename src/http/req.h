@@ -37,6 +37,7 @@ struct req {
 	const char *body;
 	size_t body_len;
 	bool body_too_big; /* the server stopped reading at its cap */
+	const char *framing_error; /* the server refused the message framing */
 	const char *peer_ip;
 	/* filled by app_handle */
 	const char *path; /* percent-decoded, without the /api/v1 prefix */
@@ -74,6 +75,7 @@ struct resp {
 	bool prebuilt;  /* the handler wrote body itself (with content_type) */
 	/* the bytes sent, filled by app_handle */
 	struct buf body;
+	size_t sent_len; /* body bytes handed to the server (for the log) */
 };
 
 void req_init(struct req *req, struct app *app);

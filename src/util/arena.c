@@ -5,6 +5,7 @@
 #include "util/arena.h"
 
 #include <stdalign.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,11 @@ void arena_cleanup(struct arena *a)
 void *arena_alloc(struct arena *a, size_t n)
 {
 	const size_t align = alignof(max_align_t);
+	/* Rounding such an n up would wrap to a tiny size and hand out a
+	 * block far smaller than asked for; no such block can exist, so it
+	 * fails the way every allocation does: in xmalloc, with an abort. */
+	if (n > SIZE_MAX - sizeof(struct arena_block) - align)
+		return xmalloc(SIZE_MAX);
 	n = (n + align - 1) & ~(align - 1);
 	struct arena_block *b = a->head;
 	if (!b || b->size - b->used < n) {

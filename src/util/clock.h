@@ -5,6 +5,7 @@
 #ifndef BRUG_UTIL_CLOCK_H
 #define BRUG_UTIL_CLOCK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,5 +18,9 @@ void clock_shift_ms(int64_t delta);
 /* Writes ms as ISO 8601 UTC with milliseconds, e.g. 2026-11-24T09:30:00.000Z,
  * into out (at least 25 bytes). */
 void clock_iso8601(int64_t ms, char *out, size_t n);
+
+/* Parses what clock_iso8601 writes (YYYY-MM-DDTHH:MM:SS.mmmZ, the
+ * milliseconds optional) into UTC ms; false when s is not that. */
+bool clock_parse_iso8601(const char *s, int64_t *ms);
 
 #endif

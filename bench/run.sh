@@ -1,0 +1,423 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# `make bench`: measures brug against a minimal libmicrohttpd server
+# (bench/minimal.c) in the same run and prints one table.
+#
+#   bench/run.sh BUILD_DIR      BUILD_DIR holds brug and bench/bench_minimal
+#
+# What it does: creates a throw-away database per backend (brug init, brug
+# token create), starts `brug serve` on it with the access log OFF (a
+# benchmark of the request path, not of log writing) and the minimal server,
+# checks every row answers 2xx, warms every row up, then runs wrk on every
+# row BENCH_ROUNDS times. Rounds are interleaved (row 1, row 2, ... then
+# again), so background load on a shared machine hits every row alike.
+#
+# A row is one line (see "The rows" below):
+#   bench_row NAME URL HEADERS BASELINE TARGET [METHOD [BODY_FILE]]
+#     NAME      what the table shows; other rows name it as their baseline
+#     URL       @SERVER/PATH, SERVER a name given to start_minimal/start_brug
+#     HEADERS   "Name: value|Name: value" (may be empty)
+#     BASELINE  NAME of an earlier row, or "" for none
+#     TARGET    least ratio to the baseline, e.g. 0.6, or "" for none
+#     METHOD, BODY_FILE   for writes: e.g. POST "$BENCH_DATA/answer.json"
+# Rows that depend on a database go in rows_backend, which runs once per
+# backend in BENCH_BACKENDS; a backend is a function backend_NAME that
+# creates a database, starts brug on it and sets $srv and $token (see
+# backend_sqlite). PostgreSQL becomes backend_pg plus "pg" in the list.
+#
+# The figures: req/s is the median over the rounds; p50 and p99 are wrk's
+# latency percentiles (median over the rounds); peak RSS is the server's
+# VmHWM, reset before each run of the row (max over the rounds); ratio is
+# the median over the rounds of (row req/s / baseline req/s in the same
+# round), which cancels load that drifts between rounds. wrk shares the
+# cores with the servers, so absolute numbers say little; the ratio is the
+# figure to watch. The spread column is (max - min) / median of req/s.
+# cpu/req is the server's own CPU time (utime + stime from /proc/PID/stat)
+# per request: the steadiest figure on a busy machine, and the one to
+# compare when looking for where the time goes.
+#
+# Exit status: a missed target prints FAIL but exits 0, because a benchmark
+# is a measurement, not a test: the number is the result, and a loaded CI
+# machine must not turn red over it. The exit status is non-zero only when
+# something broke: a build product missing, a server that does not start,
+# a row that does not answer 2xx, wrk errors or non-2xx answers mid-run.
+#
+# Settings (environment): BENCH_ROUNDS (3), BENCH_DURATION (10, seconds),
+# BENCH_WARMUP (3, seconds per row), BENCH_THREADS (2, wrk threads),
+# BENCH_CONNECTIONS (64), BENCH_BACKENDS ("sqlite"), BENCH_ROWS (an ERE:
+# run only rows whose NAME matches, plus their baselines), BENCH_RAW (a
+# folder to keep the raw per-run results in, for comparing runs).
+# shellcheck disable=SC2317 # cleanup and backend_* are called indirectly
+set -euo pipefail
+
+BUILD=${1:?usage: bench/run.sh BUILD_DIR}
+ROUNDS=${BENCH_ROUNDS:-3}
+DURATION=${BENCH_DURATION:-10}
+WARMUP=${BENCH_WARMUP:-3}
+THREADS=${BENCH_THREADS:-2}
+CONNECTIONS=${BENCH_CONNECTIONS:-64}
+BACKENDS=${BENCH_BACKENDS:-sqlite}
+ONLY=${BENCH_ROWS:-}
+RAW=${BENCH_RAW:-}
+HERE=$(cd "$(dirname "$0")" && pwd)
+BRUG=$BUILD/brug
+MINIMAL=$BUILD/bench/bench_minimal
+LUA=$HERE/wrk.lua
+
+die() { echo "bench: $*" >&2; exit 1; }
+for f in "$BRUG" "$MINIMAL"; do [ -x "$f" ] || die "$f is missing: build $BUILD first"; done
+command -v wrk >/dev/null || die "wrk is missing (scripts/deps.sh bench installs it)"
+command -v curl >/dev/null || die "curl is missing (scripts/deps.sh bench installs it)"
+# a developer's BRUG_* settings (BRUG_CONFIG, BRUG_THREADS, ...) must not
+# change what is measured
+while read -r v; do unset "$v"; done < <(compgen -e | grep '^BRUG_' || true)
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/brug-bench.XXXXXX")
+declare -A SERVER_PID=() SERVER_PORT=() SERVER_LOG=()
+WRK_PID=""
+
+# Everything this script started, and nothing else, by process id.
+cleanup() {
+	local status=$?
+	trap - EXIT INT TERM
+	if [ -n "$WRK_PID" ]; then kill "$WRK_PID" 2>/dev/null || true; fi
+	local name pid
+	for name in "${!SERVER_PID[@]}"; do
+		kill -TERM "${SERVER_PID[$name]}" 2>/dev/null || true
+	done
+	for name in "${!SERVER_PID[@]}"; do
+		pid=${SERVER_PID[$name]}
+		for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+	rm -rf "$TMP"
+	exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---- servers ---------------------------------------------------------------
+
+# wait_listening NAME PATTERN: waits for the server's "listening" line and
+# records its port (every server here is started on port 0).
+wait_listening() {
+	local name=$1 sed_expr=$2 port="" pid=${SERVER_PID[$1]}
+	for _ in $(seq 100); do
+		port=$(sed -n "$sed_expr" "$TMP/$name.out" 2>/dev/null | head -n 1)
+		[ -n "$port" ] && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if [ -z "$port" ]; then
+		tail -n 20 "$TMP/$name.out" "${SERVER_LOG[$name]}" >&2 || true
+		die "server $name did not start"
+	fi
+	SERVER_PORT[$name]=$port
+}
+
+start_minimal() { # NAME
+	SERVER_LOG[$1]=$TMP/$1.log
+	"$MINIMAL" 0 >"$TMP/$1.out" 2>"${SERVER_LOG[$1]}" &
+	SERVER_PID[$1]=$!
+	wait_listening "$1" 's/^listening on port \([0-9]*\).*/\1/p'
+}
+
+start_brug() { # NAME DB_URL [brug serve settings...]
+	local name=$1 db=$2
+	shift 2
+	SERVER_LOG[$name]=$TMP/$name.log
+	"$BRUG" serve --db "$db" --listen 127.0.0.1:0 --access-log false "$@" \
+		>"$TMP/$name.out" 2>"${SERVER_LOG[$name]}" &
+	SERVER_PID[$name]=$!
+	wait_listening "$name" 's|.*listening on http://[^ ]*:\([0-9]*\)/.*|\1|p'
+}
+
+# ---- database backends -----------------------------------------------------
+# backend_NAME: create a database, start brug on it as server brug_NAME, set
+# srv (the server's name) and token (an API token of an administrator).
+
+backend_sqlite() {
+	local db=sqlite:$TMP/b.db
+	"$BRUG" init --db "$db" --org Bench --admin-email bench@example.com \
+		--admin-password bench-pass-1 >"$TMP/init.out" 2>&1 ||
+		{ cat "$TMP/init.out" >&2; die "brug init failed"; }
+	token=$("$BRUG" token create --db "$db" --email bench@example.com 2>"$TMP/token.err") ||
+		{ cat "$TMP/token.err" >&2; die "brug token create failed"; }
+	srv=brug_sqlite
+	start_brug "$srv" "$db"
+}
+
+# ---- the row list ----------------------------------------------------------
+
+ROW_NAME=() ROW_URL=() ROW_HEADERS=() ROW_BASE=() ROW_TARGET=() ROW_METHOD=() ROW_BODY=()
+
+# row_index NAME: prints the index of the row called NAME, or fails.
+row_index() {
+	local i
+	for i in "${!ROW_NAME[@]}"; do
+		[ "${ROW_NAME[$i]}" = "$1" ] && { echo "$i"; return 0; }
+	done
+	return 1
+}
+
+bench_row() { # NAME URL HEADERS BASELINE TARGET [METHOD [BODY_FILE]]
+	if [ $# -lt 5 ] || [ $# -gt 7 ]; then
+		die "bench_row NAME URL HEADERS BASELINE TARGET [METHOD [BODY_FILE]]: got $*"
+	fi
+	local s=${2#@}
+	if [[ $2 != @*/* ]] || [ -z "${SERVER_PORT[${s%%/*}]+x}" ]; then
+		die "row '$1': URL must be @SERVER/PATH with a started server, got '$2'"
+	fi
+	[ -z "$4" ] || row_index "$4" >/dev/null || die "row '$1': baseline '$4' is not an earlier row"
+	[ -z "$5" ] || [[ $5 =~ ^[0-9]*\.?[0-9]+$ ]] || die "row '$1': target '$5' is not a number"
+	[ -z "${7:-}" ] || [ -r "$7" ] || die "row '$1': cannot read body file '$7'"
+	row_index "$1" >/dev/null && die "row '$1' is declared twice"
+	ROW_NAME+=("$1") ROW_URL+=("$2") ROW_HEADERS+=("$3") ROW_BASE+=("$4") ROW_TARGET+=("$5")
+	ROW_METHOD+=("${6:-GET}") ROW_BODY+=("${7:-}")
+}
+
+# ---- The rows ----------------------------------------------------------------
+# Add a row here in one line. BENCH_DATA is a scratch folder for body files.
+
+BASE=minimal # bench/minimal.c: GET / on a bare libmicrohttpd server configured like brug's
+
+# Rows that need no database: the baseline.
+rows_common() {
+	bench_row "$BASE" "@minimal/" "" "" ""
+}
+
+# Rows per backend ($1), against its server $srv with an administrator's
+# API token $token. A write row writes its body file first, e.g.
+#   printf '{"name":"x"}' >"$BENCH_DATA/team.json"
+#   bench_row "POST /api/v1/teams [$be]" "@$srv/api/v1/teams" \
+#       "$auth|$json|Content-Type: application/json" "$BASE" "" POST "$BENCH_DATA/team.json"
+rows_backend() {
+	local be=$1 json="Accept: application/json" auth="Authorization: Bearer $token"
+	bench_row "GET /healthz [$be]"           "@$srv/healthz"    ""           "$BASE" ""
+	bench_row "GET /api/v1/me, token [$be]"  "@$srv/api/v1/me"  "$auth|$json" "$BASE" 0.6
+}
+
+# ---- measuring -------------------------------------------------------------
+
+row_server() { local s=${ROW_URL[$1]#@}; echo "${s%%/*}"; }
+row_url() {
+	local s=${ROW_URL[$1]#@}
+	echo "http://127.0.0.1:${SERVER_PORT[${s%%/*}]}/${s#*/}"
+}
+
+# wrk_row I SECONDS OUT: one wrk run of row I; its BENCH line goes to OUT.
+wrk_row() {
+	BENCH_METHOD=${ROW_METHOD[$1]} BENCH_HEADERS=${ROW_HEADERS[$1]} \
+		BENCH_BODY_FILE=${ROW_BODY[$1]} \
+		wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2"s --timeout 5s -s "$LUA" "$(row_url "$1")" \
+		>"$TMP/wrk.out" 2>&1 &
+	WRK_PID=$!
+	wait "$WRK_PID" || { cat "$TMP/wrk.out" >&2; die "wrk failed on '${ROW_NAME[$1]}'"; }
+	WRK_PID=""
+	grep '^BENCH ' "$TMP/wrk.out" >"$3" || { cat "$TMP/wrk.out" >&2; die "no result from wrk"; }
+}
+
+# check_row I: one request by curl; the row must answer 2xx.
+check_row() {
+	local args=(-sS -o "$TMP/check.body" -w '%{http_code}' -X "${ROW_METHOD[$1]}") h code
+	local -a hs=()
+	IFS='|' read -r -a hs <<<"${ROW_HEADERS[$1]}"
+	for h in "${hs[@]}"; do args+=(-H "$h"); done
+	[ -n "${ROW_BODY[$1]}" ] && args+=(--data-binary "@${ROW_BODY[$1]}")
+	code=$(curl "${args[@]}" "$(row_url "$1")") || die "'${ROW_NAME[$1]}': request failed"
+	case $code in
+	2??) ;;
+	*)
+		head -c 400 "$TMP/check.body" >&2
+		echo >&2
+		die "'${ROW_NAME[$1]}' answered $code, not 2xx"
+		;;
+	esac
+}
+
+# Peak RSS per row: writing 5 to clear_refs resets VmHWM to the current RSS
+# (Linux >= 4.0); where that is refused the figure is the peak since start.
+RSS_SINCE=row
+rss_reset() { echo 5 >"/proc/$1/clear_refs" 2>/dev/null || RSS_SINCE=start; }
+rss_peak_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
+# CPU time the server used so far (user + system, all threads), in clock
+# ticks: fields 14 and 15 of /proc/PID/stat, counted after the ")" that
+# ends the command name.
+cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
+
+# ---- main ------------------------------------------------------------------
+
+export BENCH_DATA=$TMP/data
+mkdir -p "$BENCH_DATA"
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+start_minimal minimal
+rows_common
+for be in $BACKENDS; do
+	declare -F "backend_$be" >/dev/null || die "no backend '$be' (define backend_$be)"
+	srv="" token=""
+	"backend_$be"
+	rows_backend "$be"
+done
+
+# The rows to run: those BENCH_ROWS matches, and the baselines they use.
+declare -A PICK=()
+for i in "${!ROW_NAME[@]}"; do
+	if [ -z "$ONLY" ] || [[ ${ROW_NAME[$i]} =~ $ONLY ]]; then
+		PICK[$i]=1
+		[ -z "${ROW_BASE[$i]}" ] || PICK[$(row_index "${ROW_BASE[$i]}")]=1
+	fi
+done
+RUN=()
+for i in "${!ROW_NAME[@]}"; do [ -n "${PICK[$i]:-}" ] && RUN+=("$i"); done
+[ ${#RUN[@]} -gt 0 ] || die "BENCH_ROWS='$ONLY' matches no row"
+
+for i in "${RUN[@]}"; do check_row "$i"; done
+echo "bench: warming up (${WARMUP}s per row)" >&2
+for i in "${RUN[@]}"; do wrk_row "$i" "$WARMUP" "$TMP/one"; done
+
+# results: one line per run: row, round, peak RSS in kB, wrk's BENCH line
+# with the server's CPU ticks during the run appended
+: >"$TMP/results"
+for r in $(seq "$ROUNDS"); do
+	for i in "${RUN[@]}"; do
+		pid=${SERVER_PID[$(row_server "$i")]}
+		rss_reset "$pid"
+		cpu0=$(cpu_ticks "$pid")
+		wrk_row "$i" "$DURATION" "$TMP/one"
+		cpu1=$(cpu_ticks "$pid")
+		printf '%s\t%s\t%s\t%s cpu_ticks=%s\n' "$i" "$r" "$(rss_peak_kb "$pid")" \
+			"$(cat "$TMP/one")" "$((cpu1 - cpu0))" >>"$TMP/results"
+		awk -v r="$r" -v n="$ROUNDS" -v name="${ROW_NAME[$i]}" '{
+			for (f = 2; f <= NF; f++) { split($f, kv, "="); v[kv[1]] = kv[2] }
+			printf "bench: round %d/%d  %-34s %9.0f req/s\n", r, n, name,
+				v["requests"] / (v["duration_us"] / 1e6) }' "$TMP/one" >&2
+	done
+done
+
+# rows: index, name, baseline index, target
+for i in "${RUN[@]}"; do
+	b=""
+	[ -z "${ROW_BASE[$i]}" ] || b=$(row_index "${ROW_BASE[$i]}")
+	printf '%s\t%s\t%s\t%s\n' "$i" "${ROW_NAME[$i]}" "$b" "${ROW_TARGET[$i]}"
+done >"$TMP/rows"
+
+echo
+echo "$("$BRUG" version 2>/dev/null | head -n 1 || echo 'brug ?')," \
+	"commit $(git -C "$HERE" rev-parse --short HEAD 2>/dev/null || echo '?')" \
+	"$(git -C "$HERE" diff --quiet HEAD 2>/dev/null || echo '(with uncommitted changes)')"
+echo "machine: $(nproc) cores, load average $LOAD_START at the start," \
+	"$(cut -d' ' -f1-3 /proc/loadavg) at the end"
+echo "wrk -t$THREADS -c$CONNECTIONS, $ROUNDS rounds of ${DURATION}s per row after ${WARMUP}s warm-up;" \
+	"servers: one thread per core; brug serve with --access-log false (access log OFF)"
+echo "baseline '$BASE': bench/minimal.c, a bare libmicrohttpd server configured like brug's"
+if awk -v l="${LOAD_START%% *}" -v n="$(nproc)" 'BEGIN { exit !(l > n) }'; then
+	echo "note: the load average was above the number of cores: other work shares the CPUs;" \
+		"trust the ratio and cpu/req more than req/s and p99"
+fi
+echo
+
+set +e
+awk -F '\t' -v rss_since="$RSS_SINCE" -v hz="$(getconf CLK_TCK)" '
+function median(key, n,    a, i, j, t) {
+	for (i = 1; i <= n; i++) a[i] = vals[key, i]
+	for (i = 2; i <= n; i++)
+		for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+function put(key, v) { vals[key, ++cnt[key]] = v }
+function ms(us) { return us < 1000 ? sprintf("%.0fus", us) : sprintf("%.2fms", us / 1000) }
+FILENAME == ARGV[1] {
+	order[++nrows] = $1; name[$1] = $2; base[$1] = $3; target[$1] = $4
+	if (length($2) > w) w = length($2)
+	if ($3 != "") isbase[$3] = 1
+	next
+}
+{
+	i = $1; r = $2
+	delete v
+	m = split($4, f, " ")
+	for (k = 2; k <= m; k++) { split(f[k], kv, "="); v[kv[1]] = kv[2] }
+	rps[i, r] = v["requests"] / (v["duration_us"] / 1e6)
+	put(i SUBSEP "rps", rps[i, r])
+	put(i SUBSEP "p50", v["p50_us"])
+	put(i SUBSEP "p99", v["p99_us"])
+	put(i SUBSEP "cpu", v["requests"] ? v["cpu_ticks"] / hz * 1e6 / v["requests"] : 0)
+	if ($3 > rss[i]) rss[i] = $3
+	errs[i] += v["connect"] + v["read"] + v["write"] + v["timeout"]
+	bad[i] += v["status"]
+	if (r > rounds) rounds = r
+}
+END {
+	bw = length("baseline")
+	for (b in isbase) if (length(name[b]) > bw) bw = length(name[b])
+	fmt = "%-" w "s  %9s  %6s  %8s  %8s  %7s  %8s  %-" bw "s  %5s  %6s  %s\n"
+	printf fmt, "operation", "req/s", "spread", "p50", "p99", "cpu/req", "peak RSS", "baseline",
+		"ratio", "target", "result"
+	line = sprintf(fmt, "", "", "", "", "", "", "", "", "", "", "")
+	gsub(/./, "-", line); print line
+	for (o = 1; o <= nrows; o++) {
+		i = order[o]
+		n = cnt[i, "rps"]
+		med = median(i SUBSEP "rps", n)
+		lo = hi = rps[i, 1]
+		for (r = 1; r <= n; r++) { if (rps[i, r] < lo) lo = rps[i, r]; if (rps[i, r] > hi) hi = rps[i, r] }
+		spread = sprintf("%.1f%%", med > 0 ? 100 * (hi - lo) / med : 0)
+		ratio = "-"; bname = "-"; result = ""
+		if (base[i] != "") {
+			b = base[i]; bname = name[b]
+			for (r = 1; r <= n; r++) put(i SUBSEP "ratio", rps[b, r] > 0 ? rps[i, r] / rps[b, r] : 0)
+			q = median(i SUBSEP "ratio", n)
+			ratio = sprintf("%.2f", q)
+			rounds_line = rounds_line sprintf("  %-" w "s ", name[i])
+			for (r = 1; r <= n; r++) rounds_line = rounds_line sprintf(" %.3f", vals[i SUBSEP "ratio", r])
+			rounds_line = rounds_line "\n"
+		}
+		if (target[i] != "") {
+			ntarget++
+			if (base[i] == "") result = "?"
+			else if (q + 0 >= target[i] + 0) { result = "PASS"; npass++ }
+			else { result = "FAIL"; failed = failed sprintf("%s%s %s < %s", failed ? "; " : "", name[i], ratio, target[i]) }
+		}
+		if (errs[i] || bad[i]) {
+			result = result (result ? " " : "") sprintf("ERROR (%d socket errors, %d non-2xx)", errs[i], bad[i])
+			broken = 1
+		}
+		printf fmt, name[i], sprintf("%.0f", med), spread,
+			ms(median(i SUBSEP "p50", n)), ms(median(i SUBSEP "p99", n)),
+			sprintf("%.1fus", median(i SUBSEP "cpu", n)),
+			sprintf("%.1fMiB", rss[i] / 1024), bname, ratio,
+			target[i] != "" ? ">=" target[i] : "-", result
+	}
+	print ""
+	print "req/s, p50, p99: median of " rounds " rounds; spread: (max - min) / median of req/s;"
+	print "cpu/req: the server'"'"'s CPU time (user + system, all threads) per request, median;"
+	print "peak RSS: the server'"'"'s VmHWM, " (rss_since == "row" ? "highest of the row'"'"'s runs;" : "since the server started;")
+	print "ratio: median over rounds of req/s / the baseline'"'"'s req/s in the same round; per round:"
+	printf "%s", rounds_line
+	print ""
+	if (broken)
+		print "bench: BROKEN: a row had socket errors or non-2xx answers; the figures above are not valid"
+	else if (!ntarget)
+		print "bench: no row has a target"
+	else if (npass == ntarget)
+		printf "bench: PASS: every target met (%d of %d)\n", npass, ntarget
+	else
+		printf "bench: FAIL: %d of %d targets missed: %s\n", ntarget - npass, ntarget, failed
+	exit broken ? 3 : 0
+}' "$TMP/rows" "$TMP/results"
+status=$?
+set -e
+if [ -n "$RAW" ]; then
+	mkdir -p "$RAW"
+	cp "$TMP/rows" "$TMP/results" "$RAW/"
+	echo "raw results kept in $RAW (rows, results)"
+fi
+for name in "${!SERVER_LOG[@]}"; do
+	n=$(grep -c 'level=\(warn\|error\)' "${SERVER_LOG[$name]}" || true)
+	[ "$n" = 0 ] || { echo "note: server $name logged $n warnings or errors:"; grep 'level=\(warn\|error\)' "${SERVER_LOG[$name]}" | head -n 5; }
+done
+[ "$status" = 0 ] || exit 1
+# A missed target is reported above and is not an error (see the header).
+exit 0

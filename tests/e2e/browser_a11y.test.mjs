@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: Apache-2.0
+// Accessibility: axe-core (WCAG 2.1 A and AA rules) on every page, in Dutch
+// and English, at a phone-sized and a desktop viewport (and the desktop in
+// the dark colour scheme, which Pico follows). Forms are also checked with
+// their validation messages shown, and the tokens page with a fresh secret.
+//
+// axe is injected with page.evaluate(source): that runs through the
+// DevTools protocol, which the page's Content-Security-Policy (no inline
+// script) does not govern, so the CSP stays on, as users get it. The test
+// checks that axe is really there before it runs.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { before, test } from 'node:test';
+
+import {
+  CHROMIUM, ROOT, api, browserLogin, createToken, fileScope, initOrg, launchBrowser, newContext,
+  serve,
+} from './lib.mjs';
+
+const AXE = path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
+const skip = (!existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}`) || (!existsSync(AXE) && 'no axe-core in node_modules');
+const RULES = { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations', 'incomplete'] };
+
+let o, srv, tok, browser, axeSource, team, other;
+const scope = fileScope();
+before(async () => {
+  if (skip) return;
+  axeSource = readFileSync(AXE, 'utf8');
+  o = await initOrg(scope);
+  srv = await serve(scope, { db: o.db });
+  tok = await createToken(o.db, o.email);
+  // something on every page: a colleague, a team with a lead, tokens, audit entries
+  other = (await api(srv.base, tok, 'POST', '/users', { email: 'collega@test.example', name: 'Collega Een', role: 'employee', password: 'collega-wachtwoord' })).body;
+  team = (await api(srv.base, tok, 'POST', '/teams', { name: 'Klantenservice', description: 'Telefoon, mail en chat.' })).body;
+  assert.equal((await api(srv.base, tok, 'POST', `/teams/${team.id}/members`, { user_id: other.id, lead: true })).status, 200);
+  assert.equal((await api(srv.base, tok, 'POST', `/teams/${team.id}/members`, { user_id: 1, lead: false })).status, 200);
+  browser = await launchBrowser(scope);
+});
+
+/** Runs axe on the page as it is now; returns the violations. */
+async function axe(page) {
+  // nothing hovered: the state a page is in, not where the last click was
+  await page.mouse.move(0, 0);
+  await page.evaluate(axeSource);
+  assert.equal(await page.evaluate(() => typeof window.axe?.run), 'function', 'axe is loaded despite the CSP');
+  const r = await page.evaluate((opts) => window.axe.run(document, opts), RULES);
+  return r;
+}
+
+function describe(violations) {
+  return violations.map((v) => `\n[${v.impact}] ${v.id}: ${v.help}\n  ${v.helpUrl}\n` +
+    v.nodes.slice(0, 6).map((n) => `  at ${n.target.join(' ')}\n    ${n.html.slice(0, 200)}\n    ${n.failureSummary?.replaceAll('\n', '\n    ')}`).join('\n') +
+    (v.nodes.length > 6 ? `\n  ... and ${v.nodes.length - 6} more` : '')).join('\n');
+}
+
+/** The pages, in order, each reached by a function of the page. */
+const PAGES = [
+  ['login', async (p) => { await p.goto(srv.url('/login')); }],
+  ['home', async (p) => { await p.goto(srv.url('/')); }],
+  ['users list', async (p) => { await p.goto(srv.url('/users')); }],
+  ['user', async (p) => { await p.goto(srv.url(`/users/${other.id}`)); }],
+  ['new user', async (p) => { await p.goto(srv.url('/users/new')); }],
+  ['new user with errors', async (p) => {
+    await p.goto(srv.url('/users/new'));
+    await p.fill('#email', 'geen-adres');
+    await Promise.all([p.waitForNavigation(), p.click('main form button[type="submit"]')]);
+    assert.equal(await p.locator('[aria-invalid="true"]').count() >= 2, true, 'the form shows its errors');
+  }],
+  ['edit user', async (p) => { await p.goto(srv.url(`/users/${other.id}/edit`)); }],
+  ['teams', async (p) => { await p.goto(srv.url('/teams')); }],
+  ['team', async (p) => { await p.goto(srv.url(`/teams/${team.id}`)); }],
+  ['new team', async (p) => { await p.goto(srv.url('/teams/new')); }],
+  ['new team with errors', async (p) => {
+    await p.goto(srv.url('/teams/new'));
+    await Promise.all([p.waitForNavigation(), p.click('main form button[type="submit"]')]);
+    assert.equal(await p.locator('#name[aria-invalid="true"]').count(), 1, 'the form shows its error');
+  }],
+  ['edit team', async (p) => { await p.goto(srv.url(`/teams/${team.id}/edit`)); }],
+  ['tokens', async (p) => { await p.goto(srv.url('/tokens')); }],
+  ['tokens with a fresh token', async (p) => {
+    await p.goto(srv.url('/tokens'));
+    if (!(await p.locator('#name').isVisible())) await p.click('main details summary');
+    await p.fill('#name', `a11y ${Date.now()}`);
+    await Promise.all([p.waitForNavigation(), p.click('main form[action="/tokens"] button[type="submit"]')]);
+    assert.equal(await p.locator('#new-token').count(), 1, 'the new secret is shown');
+  }],
+  ['audit log', async (p) => { await p.goto(srv.url('/audit')); }],
+  ['settings', async (p) => { await p.goto(srv.url('/settings')); }],
+  ['my account', async (p) => { await p.goto(srv.url('/me')); }],
+  ['404 page', async (p) => { await p.goto(srv.url('/bestaat/niet')); }],
+];
+
+const VIEWS = [
+  { name: 'nl, phone', locale: 'nl-NL', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+  { name: 'nl, desktop', locale: 'nl-NL', viewport: { width: 1280, height: 800 } },
+  { name: 'en, phone', locale: 'en-US', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+  { name: 'en, desktop', locale: 'en-US', viewport: { width: 1280, height: 800 } },
+  { name: 'en, desktop, dark', locale: 'en-US', viewport: { width: 1280, height: 800 }, colorScheme: 'dark' },
+];
+
+for (const view of VIEWS) {
+  test(`axe, WCAG 2.1 A/AA, every page: ${view.name}`, { skip }, async (t) => {
+    const { name, ...opts } = view;
+    // reduced motion: Pico then skips its transitions, so colours are final
+    const ctx = await newContext(t, browser, { colorScheme: 'light', reducedMotion: 'reduce', ...opts });
+    const page = await ctx.newPage();
+    const lang = opts.locale.slice(0, 2);
+    const review = [];
+    for (const [what, reach] of PAGES) {
+      await t.test(what, async () => {
+        if (what === 'home') await browserLogin(page, srv.base, o.email, o.password);
+        await reach(page);
+        assert.equal(await page.getAttribute('html', 'lang'), lang, `${what} is in ${lang}`);
+        const r = await axe(page);
+        for (const v of r.incomplete) review.push(`${what}: ${v.id} (${v.nodes.length})`);
+        assert.equal(r.violations.length, 0, `${r.violations.length} axe violation(s) on ${what} (${name}):${describe(r.violations)}`);
+      });
+    }
+    if (review.length) t.diagnostic(`axe could not decide (needs a human): ${review.join('; ')}`);
+  });
+}

@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: Apache-2.0
+// What an administrator does in a real browser (headless Chromium): sign in
+// in Dutch, switch to English, create a user (with a validation error on
+// the way), a team with that user as lead, an API token (shown once, used,
+// revoked), change their password, and sign out. Every test has its own
+// browser context and its own fresh administrator, so tests do not depend
+// on each other.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { before, test } from 'node:test';
+
+import {
+  CHROMIUM, Client, api, browserLogin, createToken, fileScope, initOrg, launchBrowser,
+  newContext, serve,
+} from './lib.mjs';
+
+const skip = !existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}`;
+let o, srv, tok, browser, n = 0;
+const scope = fileScope();
+before(async () => {
+  if (skip) return;
+  o = await initOrg(scope);
+  srv = await serve(scope, { db: o.db });
+  tok = await createToken(o.db, o.email);
+  browser = await launchBrowser(scope);
+});
+
+/** A new user made over the API: {id, email, password, name}. */
+async function makeUser(role = 'admin', extra = {}) {
+  n++;
+  const u = { email: `gebruiker${n}@test.example`, name: `Gebruiker ${n}`, role, password: `wachtwoord-${n}-lang`, ...extra };
+  const r = await api(srv.base, tok, 'POST', '/users', u);
+  assert.equal(r.status, 201, r.text);
+  return { ...u, id: r.body.id };
+}
+
+/** Clicks and waits for the document navigation it causes: the status of
+ * the POST (303, 422, ...), the final status and URL. */
+async function submit(page, locator) {
+  const post = page.waitForResponse((r) => r.request().isNavigationRequest() && r.request().method() === 'POST');
+  const nav = page.waitForNavigation();
+  await locator.click();
+  const [p, final] = await Promise.all([post, nav]);
+  return { post: p.status(), status: final?.status(), path: new URL(page.url()).pathname };
+}
+
+const lang = (page) => page.getAttribute('html', 'lang');
+const h1 = (page) => page.locator('main h1').first().innerText();
+
+test('a Dutch browser signs in in Dutch, switches to English in the header, and English stays', { skip }, async (t) => {
+  const u = await makeUser();
+  const ctx = await newContext(t, browser, { locale: 'nl-NL' });
+  const page = await ctx.newPage();
+  await page.goto(srv.url('/login'));
+  assert.equal(await lang(page), 'nl');
+  assert.equal(await page.title(), 'Aanmelden · brug');
+  await page.getByLabel('E-mailadres').fill(u.email);
+  await page.getByLabel('Wachtwoord').fill(u.password);
+  let r = await submit(page, page.getByRole('button', { name: 'Aanmelden' }));
+  assert.equal(r.post, 303);
+  assert.equal(r.path, '/');
+  assert.equal(await h1(page), `Welkom, ${u.name}`);
+  assert.equal(await lang(page), 'nl');
+
+  await page.getByRole('link', { name: 'Teams', exact: true }).first().click();
+  await page.waitForURL('**/teams');
+  r = await submit(page, page.locator('header').getByRole('button', { name: 'English' }));
+  assert.equal(r.post, 303);
+  assert.equal(r.path, '/teams', 'back on the same page');
+  assert.equal(await lang(page), 'en');
+  assert.equal(await h1(page), 'Teams');
+  assert.equal(await page.locator('header .lang [aria-current="true"]').innerText(), 'English');
+  await page.locator('header').getByRole('link', { name: 'Users' }).click();
+  await page.waitForURL('**/users');
+  assert.equal(await lang(page), 'en', 'the next page is English too');
+  assert.equal(await h1(page), 'Users');
+  await page.goto(srv.url('/me'));
+  assert.equal(await page.locator('#lang').inputValue(), 'en', 'stored as the user\'s language');
+
+  // a new Dutch browser: English after signing in, because the user chose it
+  const ctx2 = await newContext(t, browser, { locale: 'nl-NL' });
+  const page2 = await ctx2.newPage();
+  await browserLogin(page2, srv.base, u.email, u.password);
+  assert.equal(await lang(page2), 'en');
+  assert.equal(await h1(page2), `Welcome, ${u.name}`);
+});
+
+test('create a user through the form: a validation error shown at the field, then fixed', { skip }, async (t) => {
+  const admin = await makeUser('admin', { lang: 'en' });
+  const ctx = await newContext(t, browser, { locale: 'en-US' });
+  const page = await ctx.newPage();
+  await browserLogin(page, srv.base, admin.email, admin.password);
+  await page.getByRole('link', { name: 'Users', exact: true }).first().click();
+  await page.getByRole('button', { name: 'New user' }).click(); // a link styled (and announced) as a button
+  await page.waitForURL('**/users/new');
+  await page.getByLabel('Name').fill('Femke Jansen');
+  await page.getByLabel('Email address').fill('femke-at-test.example');
+  await page.getByLabel('Role').selectOption('manager');
+  await page.getByLabel('Password', { exact: true }).fill('femke-wachtwoord');
+  let r = await submit(page, page.getByRole('button', { name: 'Create' }));
+  assert.equal(r.post, 422);
+  assert.equal(await h1(page), 'New user', 'the form again, not an error page');
+  const email = page.locator('#email');
+  assert.equal(await email.getAttribute('aria-invalid'), 'true');
+  assert.equal(await email.getAttribute('aria-describedby'), 'email-error');
+  assert.equal(await page.locator('#email-error').innerText(), 'Enter a valid email address.');
+  assert.ok(await page.locator('#email-error').isVisible());
+  assert.equal(await email.inputValue(), 'femke-at-test.example', 'what was typed is kept');
+  assert.equal(await page.getByLabel('Name').inputValue(), 'Femke Jansen');
+  assert.equal(await page.getByLabel('Role').inputValue(), 'manager');
+  assert.equal(await page.locator('#name-error').count(), 0, 'no message at the right fields');
+
+  await email.fill('femke@test.example');
+  await page.getByLabel('Password', { exact: true }).fill('femke-wachtwoord');
+  r = await submit(page, page.getByRole('button', { name: 'Create' }));
+  assert.equal(r.post, 303);
+  assert.match(r.path, /^\/users\/\d+$/);
+  assert.equal(await h1(page), 'Femke Jansen');
+  assert.equal(await page.locator('.flash').innerText(), 'The user has been created.');
+  assert.match(await page.locator('dl.facts').innerText(), /Manager/);
+  // and she can sign in
+  await new Client(srv.base).login('femke@test.example', 'femke-wachtwoord');
+});
+
+test('create a team through the form', { skip }, async (t) => {
+  const admin = await makeUser('manager', { lang: 'en' });
+  const ctx = await newContext(t, browser, { locale: 'en-US' });
+  const page = await ctx.newPage();
+  await browserLogin(page, srv.base, admin.email, admin.password);
+  await page.goto(srv.url('/teams'));
+  await page.getByRole('button', { name: 'New team' }).click();
+  await page.waitForURL('**/teams/new');
+  await page.getByLabel('Name').fill('Klantenservice Noord');
+  await page.getByLabel(/Description/).fill('Telefoon en chat voor het noorden.');
+  const r = await submit(page, page.getByRole('button', { name: 'Create' }));
+  assert.equal(r.post, 303);
+  assert.match(r.path, /^\/teams\/\d+$/);
+  assert.equal(await h1(page), 'Klantenservice Noord');
+  assert.equal(await page.locator('.flash').innerText(), 'The team has been created.');
+});
+
+test('add a user to a team as its lead through the form', { skip }, async (t) => {
+  const manager = await makeUser('manager', { lang: 'en' });
+  const member = await makeUser('employee', { name: 'Joost Lid' });
+  const team = await api(srv.base, tok, 'POST', '/teams', { name: `Team van ${manager.name}` });
+  assert.equal(team.status, 201);
+  const ctx = await newContext(t, browser, { locale: 'en-US' });
+  const page = await ctx.newPage();
+  await browserLogin(page, srv.base, manager.email, manager.password, `/teams/${team.body.id}`);
+  assert.equal(await h1(page), `Team van ${manager.name}`);
+  assert.match(await page.locator('main').innerText(), /This team has no members yet\./);
+  await page.getByLabel('Colleague').selectOption({ label: `Joost Lid (${member.email})` });
+  await page.getByLabel('Leads the team').check();
+  const r = await submit(page, page.getByRole('button', { name: 'Add a member' }));
+  assert.equal(r.post, 303);
+  assert.equal(r.path, `/teams/${team.body.id}`);
+  assert.equal(await page.locator('.flash').innerText(), 'The team has been updated.');
+  const row = page.locator('main table tbody tr', { hasText: member.email });
+  assert.equal(await row.count(), 1, 'the new member is a row of the members table');
+  assert.match(await row.innerText(), /Joost Lid \(lead\)/);
+  // the API agrees
+  const got = await api(srv.base, tok, 'GET', `/teams/${team.body.id}`);
+  const m = got.body.members.find((x) => x.id === member.id);
+  assert.equal(m?.is_lead, true);
+});
+
+test('an API token: the secret is shown once, works on /api/v1/me, and is dead once revoked', { skip }, async (t) => {
+  const u = await makeUser('employee', { lang: 'en' });
+  const ctx = await newContext(t, browser, { locale: 'en-US' });
+  const page = await ctx.newPage();
+  await browserLogin(page, srv.base, u.email, u.password);
+  await page.locator('header').getByRole('link', { name: 'API tokens' }).click();
+  await page.waitForURL('**/tokens');
+  assert.match(await page.locator('main').innerText(), /No tokens yet\./);
+  await page.getByLabel('What is it for?').fill('Koppeling CRM');
+  await page.getByLabel('Expires after (days)').fill('30');
+  const r = await submit(page, page.getByRole('button', { name: 'Create token' }));
+  assert.equal(r.post, 201);
+  const secret = await page.getByLabel('Your new token').inputValue();
+  assert.match(secret, /^\S{30,}$/);
+  assert.match(await page.locator('article.secret').innerText(), /shown only once/);
+
+  let me = await api(srv.base, secret, 'GET', '/me');
+  assert.equal(me.status, 200);
+  assert.equal(me.body.email, u.email);
+  assert.equal(me.body.auth, 'token');
+
+  await page.goto(srv.url('/tokens'));
+  assert.equal(await page.locator('#new-token').count(), 0, 'not shown again');
+  assert.ok(!(await page.content()).includes(secret), 'the secret is nowhere on the page');
+  const row = page.locator('main table tbody tr', { hasText: 'Koppeling CRM' });
+  assert.equal(await row.count(), 1, 'the token is a row of the tokens table');
+  const revoke = await submit(page, row.getByRole('button', { name: 'Revoke: Koppeling CRM' }));
+  assert.equal(revoke.post, 303);
+  assert.equal(revoke.path, '/tokens');
+  assert.equal(await page.locator('.flash').innerText(), 'The token has been revoked.');
+  assert.match(await page.locator('main table tbody tr', { hasText: 'Koppeling CRM' }).innerText(), /Revoked/);
+  me = await api(srv.base, secret, 'GET', '/me');
+  assert.equal(me.status, 401);
+  assert.equal(me.body.error, 'unauthenticated');
+});
+
+test('change own password, then sign out', { skip }, async (t) => {
+  const u = await makeUser('employee', { lang: 'en' });
+  const ctx = await newContext(t, browser, { locale: 'en-US' });
+  const page = await ctx.newPage();
+  await browserLogin(page, srv.base, u.email, u.password);
+  await page.locator('header').getByRole('link', { name: u.name }).click();
+  await page.waitForURL('**/me');
+  assert.equal(await h1(page), 'My account');
+  await page.getByLabel('Current password').fill(u.password);
+  await page.getByLabel('New password', { exact: true }).fill('nieuw-geheim-123');
+  await page.getByLabel('New password again').fill('nieuw-geheim-123');
+  let r = await submit(page, page.getByRole('button', { name: 'Change password' }));
+  assert.equal(r.post, 303);
+  assert.equal(r.path, '/me');
+  assert.equal(await page.locator('.flash').innerText(), 'Your password has been changed.');
+  // this session goes on; the old password is gone, the new one works
+  await page.goto(srv.url('/'));
+  assert.equal(await h1(page), `Welcome, ${u.name}`);
+  const old = await new Client(srv.base).submit('/login', '/login', { email: u.email, password: u.password });
+  assert.equal(old.status, 401);
+  await new Client(srv.base).login(u.email, 'nieuw-geheim-123');
+
+  r = await submit(page, page.locator('header').getByRole('button', { name: 'Sign out' }));
+  assert.equal(r.post, 303);
+  assert.equal(r.path, '/login');
+  assert.equal(await page.locator('.flash').innerText(), 'You have been signed out.');
+  const cookies = await ctx.cookies();
+  assert.ok(!cookies.some((c) => c.name === 'brug_session'), 'the session cookie is gone');
+  await page.goto(srv.url('/users'));
+  assert.equal(new URL(page.url()).pathname, '/login', 'signed out: back to the login page');
+  assert.equal(new URL(page.url()).search, '?next=%2Fusers');
+});
+
+test('changing the password with a wrong current one: the form again with the message at the field', { skip }, async (t) => {
+  const u = await makeUser('employee', { lang: 'en' });
+  const ctx = await newContext(t, browser, { locale: 'en-US' });
+  const page = await ctx.newPage();
+  await browserLogin(page, srv.base, u.email, u.password, '/me');
+  await page.getByLabel('Current password').fill('niet-mijn-wachtwoord');
+  await page.getByLabel('New password', { exact: true }).fill('nieuw-geheim-123');
+  await page.getByLabel('New password again').fill('ander-geheim-123');
+  const r = await submit(page, page.getByRole('button', { name: 'Change password' }));
+  assert.equal(r.post, 422);
+  assert.equal(await h1(page), 'My account', 'the form again, not an error page');
+  assert.equal(await page.locator('#current_password-error').innerText(), 'This is not your current password.');
+  assert.equal(await page.locator('#password_confirm-error').innerText(), 'The two passwords differ.');
+  assert.equal(await page.getByLabel('Current password').getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.getByLabel('Current password').inputValue(), '', 'passwords are not sent back');
+  await new Client(srv.base).login(u.email, u.password); // unchanged
+});
+
+test('a user created over the API signs in in the browser and lands where they were going', { skip }, async (t) => {
+  const u = await makeUser('employee', { name: 'Via de API' });
+  const ctx = await newContext(t, browser, { locale: 'nl-NL' });
+  const page = await ctx.newPage();
+  await page.goto(srv.url('/teams'));
+  assert.equal(new URL(page.url()).pathname, '/login');
+  await page.getByLabel('E-mailadres').fill(u.email);
+  await page.getByLabel('Wachtwoord').fill(u.password);
+  const r = await submit(page, page.getByRole('button', { name: 'Aanmelden' }));
+  assert.equal(r.post, 303);
+  assert.equal(r.path, '/teams');
+  assert.equal(await h1(page), 'Teams');
+  // an employee gets no administration links
+  assert.equal(await page.locator('header a[href="/audit"]').count(), 0);
+  assert.equal(await page.locator('a[href="/teams/new"]').count(), 0);
+});
+
+test('with JavaScript: no console errors or CSP violations on any page, and htmx is active', { skip }, async (t) => {
+  const u = await makeUser('admin', { lang: 'en' });
+  const team = await api(srv.base, tok, 'POST', '/teams', { name: `Console ${n}` });
+  const ctx = await newContext(t, browser, { locale: 'en-US' });
+  const page = await ctx.newPage();
+  const problems = [];
+  page.on('console', (m) => {
+    if (m.type() !== 'error' && m.type() !== 'warning') return;
+    if (page.url().endsWith('/nope') && /status of 404/.test(m.text())) return; // the 404 page itself
+    problems.push(`${page.url()}: console ${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`${page.url()}: ${e.message}`));
+  // A request the browser itself abandons when the page navigates on (the
+  // icon, most often) is not a failure of the server.
+  page.on('requestfailed', (r) => {
+    if (r.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`${r.url()}: ${r.failure()?.errorText}`);
+  });
+  page.on('response', (r) => { if (r.status() >= 400 && !r.url().includes('/nope')) problems.push(`${r.url()}: ${r.status()}`); });
+  await browserLogin(page, srv.base, u.email, u.password);
+  for (const p of ['/', '/users', `/users/${u.id}`, '/users/new', `/users/${u.id}/edit`, '/teams', `/teams/${team.body.id}`,
+    '/teams/new', `/teams/${team.body.id}/edit`, '/tokens', '/audit', '/settings', '/me', '/nope']) {
+    await page.goto(srv.url(p));
+    assert.equal(await page.evaluate(() => typeof window.htmx?.version), 'string', `htmx runs on ${p}`);
+  }
+  assert.deepEqual(problems, []);
+});
+
+test('with JavaScript: the user filter updates the list in place (htmx)', { skip }, async (t) => {
+  const u = await makeUser('employee', { lang: 'en' });
+  await makeUser('employee', { name: 'Uniek Zoekwoord' });
+  const ctx = await newContext(t, browser, { locale: 'en-US' });
+  const page = await ctx.newPage();
+  await browserLogin(page, srv.base, u.email, u.password, '/users');
+  let reloads = 0;
+  page.on('load', () => reloads++);
+  const partial = page.waitForResponse((r) => new URL(r.url()).pathname === '/users' && r.request().headers()['hx-request'] === 'true');
+  await page.locator('#q').pressSequentially('zoekwoord', { delay: 20 });
+  assert.equal((await partial).status(), 200);
+  await page.waitForFunction(() => document.querySelector('main').innerText.includes('Uniek Zoekwoord') &&
+    !document.querySelector('main').innerText.includes('Gebruiker 1'));
+  await page.waitForURL(/q=zoekwoord/); // hx-push-url
+  assert.equal(reloads, 0, 'no page load: the list was swapped in place');
+  assert.equal(await page.locator('#q').inputValue(), 'zoekwoord', 'the search box kept its text');
+  assert.equal(await page.locator('[id="user-list"]').count(), 1, 'one #user-list: the swap replaces the list, it does not nest a copy in it');
+  assert.equal(await page.locator('main form.filters').count(), 1, 'one filter form');
+});
