@@ -12,24 +12,34 @@
 static const char *const lang_choices[] = {"", "nl", "en", NULL};
 
 /* The account page's data: the user, the organisation, and form values. */
+/* The account page's data: the user, the organisation, and (for the page)
+ * form values. The user object becomes the data itself when there is none
+ * yet, rather than being copied into it. */
 static int me_data(struct req *req, struct resp *resp)
 {
 	json_t *u = NULL;
 	int rc = user_get(req->db, req->who.org_id, req->who.user_id, &u);
 	if (rc)
 		return rc;
-	json_t *d = resp_data(resp);
-	json_object_update(d, u);
-	json_object_set_new(d, "org", json_pack("{s:I,s:s}", "id", (json_int_t)req->who.org_id,
-						"name", req->who.org_name));
+	json_t *d = u;
+	if (resp->data) {
+		d = resp->data;
+		json_object_update(d, u);
+		json_decref(u);
+	} else {
+		resp_set_data(resp, u);
+	}
+	json_t *org = json_object();
+	jx_set_int(org, "id", req->who.org_id);
+	jx_set_str(org, "name", req->who.org_name);
+	json_object_set_new(d, "org", org);
 	jx_set_str(d, "auth", req->auth == AUTH_TOKEN ? "token" : "session");
-	if (!json_object_get(d, "values")) {
+	if (!req->api && !json_object_get(d, "values")) {
 		json_t *v = json_object();
-		jx_set_str(v, "name", jx_str(u, "name"));
-		jx_set_str(v, "lang", jx_str(u, "lang") ? jx_str(u, "lang") : "");
+		jx_set_str(v, "name", jx_str(d, "name"));
+		jx_set_str(v, "lang", jx_str(d, "lang") ? jx_str(d, "lang") : "");
 		json_object_set_new(d, "values", v);
 	}
-	json_decref(u);
 	return 0;
 }
 

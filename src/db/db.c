@@ -182,6 +182,12 @@ out:
 
 int db_begin(struct db *db)
 {
+	if (db->snapshot) {
+		/* a write in a read-only request: a programming error, but the
+		 * safe way on is to give up the snapshot rather than fail */
+		log_warn("msg=\"write inside a read snapshot\"");
+		db_read_end(db);
+	}
 	if (db->tx_depth++ > 0)
 		return 0;
 	db->tx_failed = false;
@@ -231,6 +237,23 @@ int db_finish(struct db *db, int rc)
 bool db_in_tx(const struct db *db)
 {
 	return db->tx_depth > 0;
+}
+
+int db_read_begin(struct db *db)
+{
+	if (db->tx_depth || db->snapshot || !db->ops->snapshot)
+		return 0;
+	int rc = db->ops->snapshot(db, "BEGIN");
+	db->snapshot = rc == 0;
+	return rc;
+}
+
+void db_read_end(struct db *db)
+{
+	if (!db->snapshot)
+		return;
+	db->snapshot = false;
+	db->ops->snapshot(db, "END");
 }
 
 int db_exec_script(struct db *db, const char *sql, struct brug_err *err)
@@ -299,9 +322,14 @@ const char *db_pool_url(const struct db_pool *p)
 
 json_t *db_row_json(struct db_rows *r)
 {
+	return db_row_json_range(r, 0, db_columns(r));
+}
+
+json_t *db_row_json_range(struct db_rows *r, int first, int count)
+{
 	json_t *o = json_object();
-	int n = db_columns(r);
-	for (int i = 0; i < n; i++) {
+	int n = first + count <= db_columns(r) ? first + count : db_columns(r);
+	for (int i = first; i < n; i++) {
 		const char *name = db_column_name(r, i);
 		size_t len = strlen(name);
 		switch (db_type_of(r, i)) {

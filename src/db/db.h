@@ -111,6 +111,12 @@ void db_rollback(struct db *db);
 int db_finish(struct db *db, int rc);
 /* True while a transaction is open on this connection. */
 bool db_in_tx(const struct db *db);
+/* Groups the reads of one request into one snapshot: on SQLite a deferred
+ * transaction, so the file and WAL locks are taken once, not per statement;
+ * on a server database, where each statement is cheap, nothing. Nothing may
+ * be written inside. Only outside any other transaction. */
+int db_read_begin(struct db *db);
+void db_read_end(struct db *db);
 
 /* Runs a script of several statements without arguments (migrations). */
 int db_exec_script(struct db *db, const char *sql, struct brug_err *err);
@@ -127,6 +133,8 @@ const char *db_dialect_id(const struct db *db);
  * Conventions: a column named *_at (or at) holding an integer becomes an ISO 8601
  * UTC string, one named is_* becomes a boolean, NULL becomes null. */
 json_t *db_row_json(struct db_rows *r);
+/* The same for count columns starting at first. */
+json_t *db_row_json_range(struct db_rows *r, int first, int count);
 /* Every remaining row as a JSON array of such objects (new reference);
  * NULL on failure, with *rc set. */
 json_t *db_rows_json(struct db_rows *r, int *rc);

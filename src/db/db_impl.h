@@ -23,6 +23,8 @@ struct db_ops {
 	const char *(*column_name)(struct db_rows *r, int col);
 	int64_t (*changes)(struct db *db);
 	int (*tx)(struct db *db, const char *verb); /* "BEGIN", "COMMIT", "ROLLBACK" */
+	/* "BEGIN"/"END" of a read snapshot; NULL when the backend needs none */
+	int (*snapshot)(struct db *db, const char *verb);
 	int (*exec_script)(struct db *db, const char *sql, struct brug_err *err);
 	int (*backup)(struct db *db, const char *path, struct brug_err *err);
 };
@@ -31,6 +33,7 @@ struct db {
 	const struct db_ops *ops;
 	int tx_depth;
 	bool tx_failed;
+	bool snapshot;
 };
 
 struct db_rows {

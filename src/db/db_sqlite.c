@@ -5,6 +5,7 @@
  * Errors map to result codes here: UNIQUE -> BRUG_ECONFLICT, BUSY ->
  * BRUG_EUNAVAIL, FULL -> BRUG_ENOSPC; the SQLite message goes to the log,
  * never to a user. */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -309,6 +310,14 @@ static int lite_tx(struct db *db, const char *verb)
 	return rc;
 }
 
+static int lite_snapshot(struct db *db, const char *verb)
+{
+	/* BEGIN (deferred) takes the read locks at the first SELECT and holds
+	 * them to the end; a rollback ends a read-only transaction as well as
+	 * a commit does, and cannot fail for a writer's sake */
+	return db_exec(db, strcmp(verb, "BEGIN") == 0 ? "BEGIN" : "ROLLBACK", DB_NOARGS);
+}
+
 static int lite_exec_script(struct db *db, const char *sql, struct brug_err *err)
 {
 	struct lite *l = (struct lite *)db;
@@ -394,12 +403,22 @@ static const struct db_ops lite_ops = {
 	.column_name = lite_column_name,
 	.changes = lite_changes,
 	.tx = lite_tx,
+	.snapshot = lite_snapshot,
 	.exec_script = lite_exec_script,
 	.backup = lite_backup,
 };
 
+static void lite_configure(void)
+{
+	/* Memory statistics take a process-wide mutex on every allocation,
+	 * which the server's threads then queue on; brug never reads them. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int db_sqlite_open(const char *path, struct db **out, struct brug_err *err)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, lite_configure);
 	struct lite *l = xcalloc(1, sizeof(*l));
 	l->base.ops = &lite_ops;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |

@@ -74,7 +74,7 @@ int session_create(struct db *db, int64_t org, int64_t user, const char *ip, con
 	return rc;
 }
 
-int session_find(struct db *db, const char *cookie, int64_t ttl_ms, struct principal *p)
+int session_lookup(struct db *db, const char *cookie, struct principal *p, bool *stale)
 {
 	int64_t org;
 	char digest[SECURE_DIGEST_HEX + 1];
@@ -106,12 +106,22 @@ int session_find(struct db *db, const char *cookie, int64_t ttl_ms, struct princ
 	db_rows_free(r);
 	if (rc != 1)
 		return rc == 0 ? BRUG_EAUTH : rc;
-	if (now - last_seen > SESSION_TOUCH_MS)
-		return db_exec(db,
-			       "UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE org_id = ?"
-			       " AND id = ?",
-			       DB_ARGS(DB_I(now), DB_I(now + ttl_ms), DB_I(org), DB_I(p->session_id)));
+	*stale = now - last_seen > SESSION_TOUCH_MS;
 	return 0;
+}
+
+int session_touch(struct db *db, const struct principal *p, int64_t ttl_ms)
+{
+	int64_t now = clock_now_ms();
+	return db_exec(db, "UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE org_id = ? AND id = ?",
+		       DB_ARGS(DB_I(now), DB_I(now + ttl_ms), DB_I(p->org_id), DB_I(p->session_id)));
+}
+
+int session_find(struct db *db, const char *cookie, int64_t ttl_ms, struct principal *p)
+{
+	bool stale = false;
+	int rc = session_lookup(db, cookie, p, &stale);
+	return !rc && stale ? session_touch(db, p, ttl_ms) : rc;
 }
 
 int session_delete(struct db *db, int64_t org, int64_t id)

@@ -7,6 +7,7 @@
 #ifndef BRUG_DOMAIN_SESSION_H
 #define BRUG_DOMAIN_SESSION_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/rc.h"
@@ -20,8 +21,14 @@
 int session_create(struct db *db, int64_t org, int64_t user, const char *ip, const char *user_agent,
 		   int64_t ttl_ms, char cookie[SESSION_COOKIE_MAX], int64_t *id);
 /* The signed-in user behind a cookie value, filling p; BRUG_EAUTH for an
- * unknown, expired or malformed cookie or a disabled user. */
+ * unknown, expired or malformed cookie or a disabled user. Extends the
+ * session when it was last extended more than a few minutes ago. */
 int session_find(struct db *db, const char *cookie, int64_t ttl_ms, struct principal *p);
+/* session_find in two steps, for a request that reads first and writes
+ * after: the look-up only reads and says (stale) whether the session is due
+ * to be extended, which session_touch then does. */
+int session_lookup(struct db *db, const char *cookie, struct principal *p, bool *stale);
+int session_touch(struct db *db, const struct principal *p, int64_t ttl_ms);
 /* Ends one session. */
 int session_delete(struct db *db, int64_t org, int64_t id);
 /* Removes expired sessions across the installation; *n how many. */

@@ -79,7 +79,7 @@ int token_revoke(struct db *db, const struct actor *who, int64_t id, int64_t own
 	return db_finish(db, rc);
 }
 
-int token_find(struct db *db, const char *bearer, struct principal *p)
+int token_lookup(struct db *db, const char *bearer, struct principal *p, bool *stale)
 {
 	int64_t org;
 	char digest[SECURE_DIGEST_HEX + 1];
@@ -109,8 +109,19 @@ int token_find(struct db *db, const char *bearer, struct principal *p)
 	db_rows_free(r);
 	if (rc != 1)
 		return rc == 0 ? BRUG_EAUTH : rc;
-	if (now - last_used > TOKEN_TOUCH_MS)
-		return db_exec(db, "UPDATE api_tokens SET last_used_at = ? WHERE org_id = ? AND id = ?",
-			       DB_ARGS(DB_I(now), DB_I(org), DB_I(p->token_id)));
+	*stale = now - last_used > TOKEN_TOUCH_MS;
 	return 0;
+}
+
+int token_touch(struct db *db, const struct principal *p)
+{
+	return db_exec(db, "UPDATE api_tokens SET last_used_at = ? WHERE org_id = ? AND id = ?",
+		       DB_ARGS(DB_I(clock_now_ms()), DB_I(p->org_id), DB_I(p->token_id)));
+}
+
+int token_find(struct db *db, const char *bearer, struct principal *p)
+{
+	bool stale = false;
+	int rc = token_lookup(db, bearer, p, &stale);
+	return !rc && stale ? token_touch(db, p) : rc;
 }

@@ -6,6 +6,7 @@
 #define BRUG_DOMAIN_TOKEN_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/rc.h"
@@ -30,5 +31,9 @@ int token_revoke(struct db *db, const struct actor *who, int64_t id, int64_t own
 /* The user behind a bearer value, filling p; BRUG_EAUTH when unknown,
  * revoked, expired or malformed. */
 int token_find(struct db *db, const char *bearer, struct principal *p);
+/* token_find in two steps, as session_lookup and session_touch: the look-up
+ * reads; token_touch records the use when stale says it is due. */
+int token_lookup(struct db *db, const char *bearer, struct principal *p, bool *stale);
+int token_touch(struct db *db, const struct principal *p);
 
 #endif

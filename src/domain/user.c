@@ -74,44 +74,39 @@ int user_create(struct db *db, const struct actor *who, const struct user_new *u
 	"u.id, u.email, u.name, u.role, u.lang, u.disabled_at IS NOT NULL AS is_disabled," \
 	" u.disabled_at, u.last_login_at, u.created_at, u.updated_at"
 
-static int user_teams(struct db *db, int64_t org, int64_t id, json_t *user)
-{
-	struct db_rows *r = NULL;
-	int rc = db_query(db, &r,
-			  "SELECT t.id, t.name, m.lead <> 0 AS is_lead FROM team_members m"
-			  " JOIN teams t ON t.org_id = m.org_id AND t.id = m.team_id"
-			  " WHERE m.org_id = ? AND m.user_id = ? ORDER BY t.name",
-			  DB_ARGS(DB_I(org), DB_I(id)));
-	if (rc)
-		return rc;
-	json_t *teams = db_rows_json(r, &rc);
-	db_rows_free(r);
-	if (!rc)
-		json_object_set_new(user, "teams", teams);
-	return rc;
-}
-
+/* The user's columns (USER_COLUMNS has 10), then one row per team. */
 int user_get(struct db *db, int64_t org, int64_t id, json_t **out)
 {
 	struct db_rows *r = NULL;
-	json_t *u = NULL;
-	int rc = db_query(db, &r, "SELECT " USER_COLUMNS " FROM users u WHERE u.org_id = ? AND u.id = ?",
+	int rc = db_query(db, &r,
+			  "SELECT " USER_COLUMNS ", t.id, t.name, m.lead <> 0"
+			  " FROM users u LEFT JOIN team_members m ON m.org_id = u.org_id AND m.user_id = u.id"
+			  " LEFT JOIN teams t ON t.org_id = m.org_id AND t.id = m.team_id"
+			  " WHERE u.org_id = ? AND u.id = ? ORDER BY lower(t.name), t.id",
 			  DB_ARGS(DB_I(org), DB_I(id)));
 	if (rc)
 		return rc;
-	rc = db_next(r);
-	if (rc == 1)
-		u = db_row_json(r);
+	json_t *u = NULL, *teams = json_array();
+	while ((rc = db_next(r)) == 1) {
+		if (!u)
+			u = db_row_json_range(r, 0, 10);
+		if (db_null(r, 10))
+			continue;
+		json_t *t = json_object();
+		jx_set_int(t, "id", db_int(r, 10));
+		jx_set_str(t, "name", db_text(r, 11));
+		jx_set_bool(t, "is_lead", db_int(r, 12) != 0);
+		json_array_append_new(teams, t);
+	}
 	db_rows_free(r);
-	if (rc == 0)
-		return BRUG_ENOTFOUND;
-	if (rc < 0)
-		return rc;
-	rc = user_teams(db, org, id, u);
+	if (!rc && !u)
+		rc = BRUG_ENOTFOUND;
 	if (rc) {
 		json_decref(u);
+		json_decref(teams);
 		return rc;
 	}
+	json_object_set_new(u, "teams", teams);
 	*out = u;
 	return 0;
 }

@@ -297,6 +297,10 @@ static int prepare(struct app *app, struct req *req, struct resp *resp)
 	if (!rc && (rc = db_pool_get(app->pool, &req->db, &req->err)))
 		rc = brug_failf(&req->err, BRUG_EUNAVAIL, "error.unavailable", NULL, "%s",
 				req->err.detail);
+	/* a read-only request reads one consistent snapshot (and SQLite takes
+	 * its locks once, not per statement) */
+	if (!rc && (!strcmp(req->method, "GET") || !strcmp(req->method, "HEAD")))
+		db_read_begin(req->db);
 	if (!rc)
 		rc = guard_authenticate(app, req, resp);
 	guard_language(app, req);
@@ -316,6 +320,9 @@ void app_handle(struct app *app, struct req *req, struct resp *resp)
 	int rc = prepare(app, req, resp);
 	if (!rc)
 		rc = req->match.route->handler(req, resp);
+	if (req->db)
+		db_read_end(req->db);
+	guard_touch(app, req);
 	if (req->db && db_in_tx(req->db)) {
 		log_error("msg=\"handler left a transaction open\" route=\"%s\"",
 			  req->match.route ? req->match.route->pattern : "");

@@ -8,6 +8,22 @@
 #include "domain/session.h"
 #include "domain/token.h"
 #include "http/app_impl.h"
+#include "util/log.h"
+
+/* Who a credential belongs to, looked up on every request: a logout, a
+ * revoked token or a disabled user takes effect at once, in every process
+ * on the database. The look-up only reads; a due "last used" write is left
+ * to guard_touch, after the request's reads. BRUG_EAUTH when nobody. */
+static int identify(struct app *app, struct req *req, char kind, const char *credential)
+{
+	(void)app;
+	bool stale = false;
+	int rc = kind == 't' ? token_lookup(req->db, credential, &req->who, &stale)
+			     : session_lookup(req->db, credential, &req->who, &stale);
+	if (!rc && stale)
+		req->touch = kind;
+	return rc;
+}
 
 int guard_authenticate(struct app *app, struct req *req, struct resp *resp)
 {
@@ -17,7 +33,7 @@ int guard_authenticate(struct app *app, struct req *req, struct resp *resp)
 	 * brug) is not a failed sign-in, or every page, /login included, would
 	 * answer 401 or send the browser round to /login for ever. */
 	if (authz && strncasecmp(authz, "Bearer ", 7) == 0) {
-		rc = token_find(req->db, authz + 7, &req->who);
+		rc = identify(app, req, 't', authz + 7);
 		if (rc == BRUG_EAUTH)
 			return brug_fail(&req->err, rc, "error.bad_token", NULL);
 		if (rc)
@@ -28,7 +44,7 @@ int guard_authenticate(struct app *app, struct req *req, struct resp *resp)
 	const char *cookie = req_cookie(req, COOKIE_SESSION);
 	if (!cookie)
 		return 0;
-	rc = session_find(req->db, cookie, app->session_ttl_ms, &req->who);
+	rc = identify(app, req, 's', cookie);
 	if (rc == BRUG_EAUTH) {
 		/* an expired or unknown session: carry on anonymous, drop it */
 		memset(&req->who, 0, sizeof(req->who));
@@ -39,6 +55,17 @@ int guard_authenticate(struct app *app, struct req *req, struct resp *resp)
 		return brug_fail(&req->err, rc, rc_message_key(rc), NULL);
 	req->auth = AUTH_SESSION;
 	return 0;
+}
+
+void guard_touch(struct app *app, struct req *req)
+{
+	if (!req->touch || !req->db)
+		return;
+	int rc = req->touch == 't' ? token_touch(req->db, &req->who)
+				   : session_touch(req->db, &req->who, app->session_ttl_ms);
+	if (rc)
+		log_warn("msg=\"could not record the use of a credential\" rc=%d", rc);
+	req->touch = 0;
 }
 
 void guard_language(struct app *app, struct req *req)

@@ -44,6 +44,11 @@ void kvs_add(struct kvs *l, struct arena *a, const char *name, const char *value
 		 value_len);
 }
 
+void kvs_add_ref(struct kvs *l, struct arena *a, const char *name, const char *value)
+{
+	kvs_push(l, a, name, value, strlen(value));
+}
+
 const char *kvs_get(const struct kvs *l, const char *name)
 {
 	for (size_t i = 0; l && i < l->n; i++)

@@ -35,6 +35,9 @@ struct kvs {
 
 /* Appends a pair (both strings copied into a). */
 void kvs_add(struct kvs *l, struct arena *a, const char *name, const char *value, size_t value_len);
+/* Appends a pair without copying: name and value must outlive the list
+ * (string literals, or memory of the same arena). */
+void kvs_add_ref(struct kvs *l, struct arena *a, const char *name, const char *value);
 /* The first value for name, or NULL. */
 const char *kvs_get(const struct kvs *l, const char *name);
 /* How many pairs have this name. */

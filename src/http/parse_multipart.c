@@ -324,8 +324,8 @@ int parse_multipart(const char *body, size_t n, const char *boundary, struct are
 {
 	assert((body || n == 0) && a && fields && files);
 	int rc = 0;
-	size_t nf0 = fields->n, nu0 = files->n, dlen, pos;
-	char delim[4 + MP_MAX_BOUNDARY];
+	size_t nf0 = fields->n, nu0 = files->n, dlen = 0, pos;
+	char delim[4 + MP_MAX_BOUNDARY] = "";
 	rc = mp_delimiter(boundary, delim, &dlen, err);
 	if (rc)
 		goto out;
@@ -343,7 +343,7 @@ int parse_multipart(const char *body, size_t n, const char *boundary, struct are
 		pos = (size_t)(first - body) + dlen;
 	}
 	for (size_t parts = 0;; parts++) {
-		bool last;
+		bool last = false;
 		rc = mp_after_delimiter(body, n, &pos, &last, err);
 		if (rc || last)
 			goto out; /* the epilogue after "--boundary--" is ignored */

@@ -132,6 +132,11 @@ void resp_header(struct resp *resp, struct req *req, const char *name, const cha
 	kvs_add(&resp->headers, &req->arena, name, value, strlen(value));
 }
 
+void resp_header_static(struct resp *resp, struct req *req, const char *name, const char *value)
+{
+	kvs_add_ref(&resp->headers, &req->arena, name, value);
+}
+
 void resp_cookie(struct resp *resp, struct req *req, const char *name, const char *value,
 		 int64_t max_age)
 {

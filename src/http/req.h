@@ -56,6 +56,7 @@ struct req {
 	const char *csrf;         /* the token forms must send back */
 	struct input *input;      /* the handler's validated input, if any */
 	struct i18n *i18n_owned;  /* --dev: catalogs loaded for this request */
+	char touch;               /* 's' or 't': a session or token use to record */
 	struct brug_err err;
 	int64_t start_ns;
 };
@@ -102,6 +103,8 @@ json_t *resp_data(struct resp *resp);
 /* Replaces the data (takes the reference). */
 void resp_set_data(struct resp *resp, json_t *data);
 void resp_header(struct resp *resp, struct req *req, const char *name, const char *value);
+/* The same for a name and value that live as long as the program. */
+void resp_header_static(struct resp *resp, struct req *req, const char *name, const char *value);
 /* Sets a cookie: HttpOnly, SameSite=Lax, Path=/, Secure when the base URL
  * is https. max_age < 0: a session cookie; 0: delete it. */
 void resp_cookie(struct resp *resp, struct req *req, const char *name, const char *value,

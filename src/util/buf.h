@@ -31,7 +31,19 @@ void buf_reset(struct buf *b);
 /* Appends; 0 on success, BRUG_ETOOBIG when max would be passed. */
 int buf_add(struct buf *b, const void *p, size_t n);
 int buf_adds(struct buf *b, const char *s);
-int buf_addc(struct buf *b, char c);
+int buf_addc_slow(struct buf *b, char c);
+/* Appends one byte; inline, because writers append byte by byte. */
+static inline int buf_addc(struct buf *b, char c)
+{
+	if (b->len + 1 < b->cap && b->len < b->max) {
+		b->p[b->len++] = c;
+		b->p[b->len] = '\0';
+		return 0;
+	}
+	return buf_addc_slow(b, c);
+}
+/* Appends a signed integer in decimal, without printf. */
+int buf_add_int(struct buf *b, long long v);
 int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 /* Appends s with &, <, >, ", ' and ` replaced by HTML entities. */

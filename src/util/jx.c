@@ -133,7 +133,7 @@ static void write_value(struct buf *out, const json_t *v, int depth)
 		write_string(out, json_string_value(v), json_string_length(v));
 		return;
 	case JSON_INTEGER:
-		buf_printf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		buf_add_int(out, (long long)json_integer_value(v));
 		return;
 	case JSON_REAL: {
 		double d = json_real_value(v);

@@ -97,15 +97,15 @@ int render_view(struct req *req, struct resp *resp, const char *view, json_t *da
 
 static void security_headers(struct req *req, struct resp *resp)
 {
-	resp_header(resp, req, "Content-Security-Policy", CSP);
-	resp_header(resp, req, "X-Content-Type-Options", "nosniff");
-	resp_header(resp, req, "Referrer-Policy", "same-origin");
-	resp_header(resp, req, "X-Frame-Options", "DENY");
-	resp_header(resp, req, "Cross-Origin-Opener-Policy", "same-origin");
-	if (!resp->cacheable)
-		resp_header(resp, req, "Cache-Control", "no-store");
-	if (!resp->cacheable)
-		resp_header(resp, req, "Vary", "Accept, Accept-Language, Cookie");
+	resp_header_static(resp, req, "Content-Security-Policy", CSP);
+	resp_header_static(resp, req, "X-Content-Type-Options", "nosniff");
+	resp_header_static(resp, req, "Referrer-Policy", "same-origin");
+	resp_header_static(resp, req, "X-Frame-Options", "DENY");
+	resp_header_static(resp, req, "Cross-Origin-Opener-Policy", "same-origin");
+	if (!resp->cacheable) {
+		resp_header_static(resp, req, "Cache-Control", "no-store");
+		resp_header_static(resp, req, "Vary", "Accept, Accept-Language, Cookie");
+	}
 }
 
 static void send_json(struct req *req, struct resp *resp, json_t *v)
