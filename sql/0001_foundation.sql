@@ -47,7 +47,7 @@ CREATE TABLE teams (
   created_at BIGINT NOT NULL,
   updated_at BIGINT NOT NULL
 );
-CREATE UNIQUE INDEX teams_org_name ON teams (org_id, name);
+CREATE UNIQUE INDEX teams_org_name ON teams (org_id, lower(name));
 
 CREATE TABLE team_members (
   org_id BIGINT NOT NULL,

@@ -11,27 +11,6 @@
 #include "domain/org.h"
 #include "util/jx.h"
 
-/* A time zone name the system knows (tzdata), e.g. "Europe/Amsterdam". */
-static bool zone_known(const char *tz)
-{
-	if (!tz || !*tz || strlen(tz) > 64 || strstr(tz, "..") || tz[0] == '/')
-		return false;
-	for (const char *p = tz; *p; p++)
-		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-		      strchr("/_+-", *p)))
-			return false;
-	char path[128], magic[4];
-	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", tz);
-	/* a zone is a TZif file: not a folder ("Europe"), not an index (zone.tab) */
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return false;
-	bool ok = fread(magic, 1, sizeof(magic), f) == sizeof(magic) &&
-		  memcmp(magic, "TZif", 4) == 0;
-	fclose(f);
-	return ok;
-}
-
 static int org_data(struct req *req, struct resp *resp)
 {
 	json_t *o = NULL;
@@ -63,8 +42,6 @@ int api_org_update(struct req *req, struct resp *resp)
 	const char *name = in_has(&in, "name") ? in_text(&in, "name", IN_REQUIRED, 200) : NULL;
 	const char *lang = in_has(&in, "lang") ? in_enum(&in, "lang", IN_REQUIRED, api_langs) : NULL;
 	const char *tz = in_has(&in, "timezone") ? in_text(&in, "timezone", IN_REQUIRED, 64) : NULL;
-	if (tz && !zone_known(tz))
-		in_error(&in, "timezone", "error.timezone");
 	if (!input_ok(&in)) {
 		rc = input_fail(&in, resp);
 		org_data(req, resp);
@@ -72,8 +49,12 @@ int api_org_update(struct req *req, struct resp *resp)
 	}
 	struct actor who = req_actor(req);
 	rc = org_update(req->db, &who, name, lang, tz, &req->err);
-	if (rc)
+	if (rc) {
+		rc = input_fail_domain(&in, resp, rc);
+		if (req->err.rc == BRUG_EVALIDATION)
+			org_data(req, resp);
 		goto out;
+	}
 	resp_redirect(resp, req, "/settings", "flash.saved");
 	rc = org_data(req, resp);
 out:

@@ -135,6 +135,8 @@ static int read_file(struct config *c, const char *path, struct brug_err *err)
 			break;
 		}
 		char *s = trim(line);
+		if (lineno == 1 && !strncmp(s, "\xEF\xBB\xBF", 3))
+			s = trim(s + 3); /* a byte-order mark, as Windows editors write */
 		if (!*s || *s == '#')
 			continue;
 		char *eq = strchr(s, '=');

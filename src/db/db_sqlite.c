@@ -6,6 +6,7 @@
  * BRUG_EUNAVAIL, FULL -> BRUG_ENOSPC; the SQLite message goes to the log,
  * never to a user. */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -335,7 +336,9 @@ static int lite_backup(struct db *db, const char *path, struct brug_err *err)
 {
 	struct lite *l = (struct lite *)db;
 	char tmp[4096];
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp-%d", path, (int)getpid()) >= sizeof(tmp))
+	static _Atomic unsigned serial;
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp-%d-%u", path, (int)getpid(),
+			     atomic_fetch_add(&serial, 1)) >= sizeof(tmp))
 		return brug_failf(err, BRUG_EINVAL, "error.bad_request", NULL, "path too long");
 	sqlite3 *dst = NULL;
 	int rc = 0;

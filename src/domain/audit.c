@@ -11,6 +11,11 @@
 int audit_add(struct db *db, const struct actor *who, const char *action, const char *object_type,
 	      int64_t object_id, json_t *details)
 {
+	/* a field left unchanged is given as null by the caller: not news */
+	const char *k;
+	void *tmp;
+	json_t *v;
+	json_object_foreach_safe(details, tmp, k, v) if (json_is_null(v)) json_object_del(details, k);
 	char *d = details ? jx_dumps(details) : NULL;
 	int rc = db_exec(db,
 			 "INSERT INTO audit_log (org_id, at, actor_id, actor, action, object_type,"

@@ -2,9 +2,12 @@
 /* Organisation rows; see org.h. */
 #include "domain/org.h"
 
+#include <string.h>
+
 #include "domain/audit.h"
 #include "util/clock.h"
 #include "util/jx.h"
+#include "util/tz.h"
 
 int org_create(struct db *db, const char *name, const char *lang, int64_t *id)
 {
@@ -38,6 +41,10 @@ int org_get(struct db *db, int64_t org, json_t **out)
 int org_update(struct db *db, const struct actor *who, const char *name, const char *lang,
 	       const char *timezone, struct brug_err *err)
 {
+	if (lang && strcmp(lang, "nl") && strcmp(lang, "en"))
+		return brug_fail(err, BRUG_EVALIDATION, "error.choice", "lang");
+	if (timezone && !tz_get(timezone))
+		return brug_fail(err, BRUG_EVALIDATION, "error.timezone", "timezone");
 	int rc = db_begin(db);
 	if (rc)
 		return rc;

@@ -14,7 +14,8 @@
 int org_create(struct db *db, const char *name, const char *lang, int64_t *id);
 /* {"id","name","lang","timezone","created_at"} (new reference). */
 int org_get(struct db *db, int64_t org, json_t **out);
-/* Changes name, default language and time zone (each NULL: unchanged). */
+/* Changes name, default language ("nl", "en") and time zone (an IANA name
+ * the system has, e.g. "Europe/Amsterdam"); each NULL: unchanged. */
 int org_update(struct db *db, const struct actor *who, const char *name, const char *lang,
 	       const char *timezone, struct brug_err *err);
 /* The id of the organisation called name, or BRUG_ENOTFOUND. */

@@ -8,6 +8,8 @@
 int ratelimit_hit(struct db *db, const char *bucket, int64_t window_ms, int64_t *hits,
 		  int64_t *retry_ms)
 {
+	if (window_ms <= 0)
+		return BRUG_EINTERNAL;
 	int64_t now = clock_now_ms(), start = now - now % window_ms;
 	int rc = db_int_query(db, hits,
 			      "INSERT INTO rate_limits (org_id, bucket, window_start, hits)"
@@ -24,6 +26,8 @@ int ratelimit_hit(struct db *db, const char *bucket, int64_t window_ms, int64_t 
 int ratelimit_peek(struct db *db, const char *bucket, int64_t window_ms, int64_t *hits,
 		   int64_t *retry_ms)
 {
+	if (window_ms <= 0)
+		return BRUG_EINTERNAL;
 	int64_t now = clock_now_ms(), start = now - now % window_ms;
 	int rc = db_int_query(db, hits,
 			      "SELECT COALESCE(MAX(hits), 0) FROM rate_limits WHERE org_id = 0"

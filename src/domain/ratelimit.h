@@ -9,8 +9,8 @@
 
 #include "db/db.h"
 
-/* Counts one hit on bucket in the current window of window_ms; *hits is the
- * count including this one, *retry_ms the time left in the window. */
+/* Counts one hit on bucket in the current window of window_ms (> 0); *hits
+ * is the count including this one, *retry_ms the time left in the window. */
 int ratelimit_hit(struct db *db, const char *bucket, int64_t window_ms, int64_t *hits,
 		  int64_t *retry_ms);
 /* The hits so far in the current window, without counting one. */
@@ -18,7 +18,8 @@ int ratelimit_peek(struct db *db, const char *bucket, int64_t window_ms, int64_t
 		   int64_t *retry_ms);
 /* Forgets a bucket (after a successful login, for its account). */
 int ratelimit_clear(struct db *db, const char *bucket);
-/* Removes windows that ended before now minus keep_ms. */
+/* Removes windows that started before now minus keep_ms; keep_ms must be
+ * longer than any window in use, or running counts restart. */
 int ratelimit_purge(struct db *db, int64_t keep_ms);
 
 #endif

@@ -67,14 +67,18 @@ int token_revoke(struct db *db, const struct actor *who, int64_t id, int64_t own
 	int rc = db_begin(db);
 	if (rc)
 		return rc;
-	rc = db_exec(db,
-		     "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE org_id = ?"
-		     " AND id = ? AND (? = 0 OR user_id = ?)",
-		     DB_ARGS(DB_I(clock_now_ms()), DB_I(who->org_id), DB_I(id), DB_I(owner),
-			     DB_I(owner)));
-	if (!rc && db_changes(db) == 0)
-		rc = brug_fail(err, BRUG_ENOTFOUND, "error.not_found", NULL);
-	if (!rc)
+	int64_t revoked = 0;
+	rc = db_int_query(db, &revoked,
+			  "SELECT revoked_at IS NOT NULL FROM api_tokens WHERE org_id = ? AND id = ?"
+			  " AND (? = 0 OR user_id = ?)",
+			  DB_ARGS(DB_I(who->org_id), DB_I(id), DB_I(owner), DB_I(owner)));
+	if (rc == BRUG_ENOTFOUND)
+		brug_fail(err, rc, "error.not_found", NULL);
+	/* revoking a revoked token changes nothing and records nothing */
+	if (!rc && !revoked)
+		rc = db_exec(db, "UPDATE api_tokens SET revoked_at = ? WHERE org_id = ? AND id = ?",
+			     DB_ARGS(DB_I(clock_now_ms()), DB_I(who->org_id), DB_I(id)));
+	if (!rc && !revoked)
 		rc = audit_add(db, who, "token.revoke", "token", id, NULL);
 	return db_finish(db, rc);
 }

@@ -25,7 +25,8 @@ int token_create(struct db *db, const struct actor *who, int64_t user, const cha
 /* A page of the tokens of user (0: of everyone in the organisation), live
  * ones first, newest first; never secrets (listing.h shape). */
 int token_list(struct db *db, int64_t org, int64_t user, struct listing page, json_t **out);
-/* Revokes a token; owner (non-zero) limits it to that user's tokens. */
+/* Revokes a token; owner (non-zero) limits it to that user's tokens. A
+ * token already revoked stays as it was (no second audit line). */
 int token_revoke(struct db *db, const struct actor *who, int64_t id, int64_t owner,
 		 struct brug_err *err);
 /* The user behind a bearer value, filling p; BRUG_EAUTH when unknown,

@@ -34,10 +34,19 @@ static int check_password(const char *pw, struct brug_err *err)
 	return 0;
 }
 
+static bool lang_ok(const char *lang)
+{
+	return !lang || !strcmp(lang, "nl") || !strcmp(lang, "en");
+}
+
 int user_create(struct db *db, const struct actor *who, const struct user_new *u, int64_t *id,
 		struct brug_err *err)
 {
 	char hash[128];
+	if (u->role < ROLE_EMPLOYEE || u->role > ROLE_ADMIN)
+		return brug_fail(err, BRUG_EVALIDATION, "error.choice", "role");
+	if (!lang_ok(u->lang))
+		return brug_fail(err, BRUG_EVALIDATION, "error.choice", "lang");
 	int rc = check_password(u->password, err);
 	if (rc)
 		return rc;
@@ -193,6 +202,8 @@ int user_update(struct db *db, const struct actor *who, int64_t id, const struct
 		struct brug_err *err)
 {
 	char *old_role = NULL;
+	if (p->lang && *p->lang && !lang_ok(p->lang))
+		return brug_fail(err, BRUG_EVALIDATION, "error.choice", "lang");
 	int rc = db_begin(db);
 	if (rc)
 		return rc;

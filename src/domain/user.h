@@ -3,7 +3,8 @@
  * their Argon2id password hash, language and status. An email address
  * signs in to one organisation of the installation (the logins table is
  * kept in step here). Rules: an organisation always keeps an active
- * administrator; nobody disables or demotes themselves out of access. */
+ * administrator (the last one can be neither demoted nor disabled), and
+ * nobody disables themselves. */
 #ifndef BRUG_DOMAIN_USER_H
 #define BRUG_DOMAIN_USER_H
 

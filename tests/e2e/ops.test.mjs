@@ -215,3 +215,30 @@ test('errors: 404 and 405 as a page for browsers and JSON for the API', async ()
   assert.equal(r.status, 400);
   assert.equal((await r.json()).error, 'bad_request');
 });
+
+test('--dev reads templates, catalogs and static files live from --web-dir', async (t) => {
+  const fs = await import('node:fs/promises');
+  const path = await import('node:path');
+  const { ROOT, tempDir } = await import('./lib.mjs');
+  const dir = await tempDir(t);
+  const web = path.join(dir, 'web');
+  await fs.cp(path.join(ROOT, 'web'), web, { recursive: true });
+  const dev = await serve(t, { db: o.db, args: ['--dev', 'true', '--web-dir', web] });
+  const page = async (p) => (await fetch(dev.url(p), { headers: { 'accept-language': 'en' } })).text();
+  assert.match(await page('/login'), /<h1>Sign in<\/h1>/);
+  // a changed template, catalog and stylesheet show on the next request
+  const login = path.join(web, 'templates', 'login.mustache');
+  await fs.writeFile(login, (await fs.readFile(login, 'utf8')).replace('<h1>', '<h1 data-dev="yes">'));
+  const en = path.join(web, 'locale', 'en.json');
+  const cat = JSON.parse(await fs.readFile(en, 'utf8'));
+  cat.login.title = 'Sign in (dev)';
+  await fs.writeFile(en, JSON.stringify(cat));
+  await fs.appendFile(path.join(web, 'static', 'app.css'), '\n/* dev-marker */\n');
+  const html = await page('/login');
+  assert.match(html, /<h1 data-dev="yes">Sign in \(dev\)<\/h1>/);
+  assert.match(await (await fetch(dev.url('/static/app.css'))).text(), /dev-marker/);
+  // the npm packages still come from the binary
+  assert.equal((await fetch(dev.url('/static/vendor/htmx.js'))).status, 200);
+  // and the server without --dev is untouched
+  assert.doesNotMatch(await (await fetch(srv.url('/login'))).text(), /data-dev/);
+});

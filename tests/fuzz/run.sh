@@ -8,6 +8,8 @@ target=$1 seeds=$2 secs=$3
 if [ "$secs" = 0 ]; then
 	exec "$target" "$seeds"
 fi
+# undefined behaviour ends the run like a crash, and is saved as one
+export UBSAN_OPTIONS="halt_on_error=1:abort_on_error=1:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 crashes=$(dirname "$0")/crashes

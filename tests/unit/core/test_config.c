@@ -410,6 +410,17 @@ static void test_find(void **state)
 	assert_int_equal(config_find("maxbody"), -1);
 }
 
+/* A file saved by an editor that writes a UTF-8 byte-order mark works. */
+static void test_file_with_bom(void **state)
+{
+	struct fixture *f = *state;
+	write_file(f, "\xEF\xBB\xBFlisten = 0.0.0.0:9000\n");
+	assert_int_equal(config_init(&f->c, f->path, NULL), 0);
+	f->inited = true;
+	assert_string_equal(cfg_str(&f->c, CFG_LISTEN), "0.0.0.0:9000");
+	assert_int_equal(f->c.source[CFG_LISTEN], CFG_SRC_FILE);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -417,6 +428,7 @@ int main(void)
 	log_set_level(LOG_OFF);
 	const struct CMUnitTest tests[] = {
 		T(test_defaults),
+		T(test_file_with_bom),
 		T(test_every_default_is_valid),
 		T(test_file),
 		T(test_precedence),

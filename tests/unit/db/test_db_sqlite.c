@@ -546,6 +546,43 @@ static void test_one_statement_per_query(void **state)
 	log_set_level(LOG_INFO);
 }
 
+/* A request's reads see one snapshot: a commit by another connection in
+ * the middle is seen only after db_read_end. A write inside gives the
+ * snapshot up instead of failing. */
+static void test_read_snapshot(void **state)
+{
+	struct fixture *f = *state;
+	struct db *other = NULL;
+	assert_int_equal(db_open(f->path, &other, NULL), 0);
+	assert_int_equal(db_exec(f->db, "CREATE TABLE t (x INTEGER)", DB_NOARGS), 0);
+	assert_int_equal(db_exec(f->db, "INSERT INTO t VALUES (1)", DB_NOARGS), 0);
+
+	assert_int_equal(db_read_begin(f->db), 0);
+	assert_false(db_in_tx(f->db)); /* a snapshot is not a write transaction */
+	assert_int_equal(int_query(f->db, "SELECT COUNT(*) FROM t"), 1);
+	assert_int_equal(db_exec(other, "INSERT INTO t VALUES (2)", DB_NOARGS), 0);
+	assert_int_equal(int_query(f->db, "SELECT COUNT(*) FROM t"), 1);
+	db_read_end(f->db);
+	assert_int_equal(int_query(f->db, "SELECT COUNT(*) FROM t"), 2);
+
+	/* nesting and ending twice are harmless */
+	assert_int_equal(db_read_begin(f->db), 0);
+	assert_int_equal(db_read_begin(f->db), 0);
+	db_read_end(f->db);
+	db_read_end(f->db);
+
+	log_set_level(LOG_ERROR);
+	assert_int_equal(db_read_begin(f->db), 0);
+	assert_int_equal(int_query(f->db, "SELECT COUNT(*) FROM t"), 2);
+	assert_int_equal(db_begin(f->db), 0);
+	assert_int_equal(db_exec(f->db, "INSERT INTO t VALUES (3)", DB_NOARGS), 0);
+	assert_int_equal(db_commit(f->db), 0);
+	db_read_end(f->db);
+	log_set_level(LOG_INFO);
+	assert_int_equal(int_query(other, "SELECT COUNT(*) FROM t"), 3);
+	db_close(other);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -563,6 +600,7 @@ int main(void)
 		T(test_backup_failure),
 		T(test_exec_script),
 		T(test_one_statement_per_query),
+		T(test_read_snapshot),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

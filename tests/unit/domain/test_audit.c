@@ -63,7 +63,7 @@ static void test_org_writes(void **state)
 	mark = fx_audit_mark(f);
 	assert_int_equal(org_update(f->db, &w.cli_a, NULL, "nl", NULL, &err), 0);
 	fx_audit_one(f, mark, w.a, "org.update", "org", w.a, 0, "cli", "",
-	             "{\"name\":null,\"lang\":\"nl\",\"timezone\":null}");
+	             "{\"lang\":\"nl\"}");
 
 	/* the change itself */
 	json_t *j = NULL;
@@ -103,19 +103,19 @@ static void test_user_writes(void **state)
 	struct user_patch p = {.role = ROLE_MANAGER, .disabled = -1};
 	assert_int_equal(user_update(f->db, &w.as_ann, id, &p, &err), 0);
 	fx_audit_one(f, mark, w.a, "user.update", "user", id, w.ann, "ann@acme.nl", "192.0.2.1",
-	             "{\"name\":null,\"email\":null,\"role\":\"manager\",\"lang\":null}");
+	             "{\"role\":\"manager\"}");
 	mark = fx_audit_mark(f);
 	p = (struct user_patch){.name = "Emma", .email = "emma@acme.nl", .lang = "", .disabled = 1};
 	assert_int_equal(user_update(f->db, &w.as_ann, id, &p, &err), 0);
 	fx_audit_one(f, mark, w.a, "user.update", "user", id, w.ann, "ann@acme.nl", "192.0.2.1",
-	             "{\"name\":\"Emma\",\"email\":\"emma@acme.nl\",\"role\":null,\"lang\":\"\","
+	             "{\"name\":\"Emma\",\"email\":\"emma@acme.nl\",\"lang\":\"\","
 	             "\"disabled\":true}");
 	mark = fx_audit_mark(f);
 	p = (struct user_patch){.disabled = 0};
 	assert_int_equal(user_update(f->db, &w.cli_a, id, &p, &err), 0);
 	fx_audit_one(
 	        f, mark, w.a, "user.update", "user", id, 0, "cli", "",
-	        "{\"name\":null,\"email\":null,\"role\":null,\"lang\":null,\"disabled\":false}");
+	        "{\"disabled\":false}");
 	/* failed: the last admin, a taken address, another organisation's user */
 	mark = fx_audit_mark(f);
 	p = (struct user_patch){.role = ROLE_EMPLOYEE, .disabled = -1};
@@ -170,7 +170,7 @@ static void test_team_writes(void **state)
 	mark = fx_audit_mark(f);
 	assert_int_equal(team_update(f->db, &w.as_ann, t, NULL, "Second line", &err), 0);
 	fx_audit_one(f, mark, w.a, "team.update", "team", t, w.ann, "ann@acme.nl", "192.0.2.1",
-	             "{\"name\":null,\"description\":\"Second line\"}");
+	             "{\"description\":\"Second line\"}");
 	mark = fx_audit_mark(f);
 	assert_int_equal(team_update(f->db, &w.as_ann, t, "Sales", NULL, &err), BRUG_ECONFLICT);
 	assert_int_equal(team_update(f->db, &w.as_cas, t, "Mine now", NULL, &err), BRUG_ENOTFOUND);

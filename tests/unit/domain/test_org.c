@@ -98,9 +98,35 @@ static void test_update(void **state)
 	assert_false(db_in_tx(f->db));
 }
 
+/* The rules are the domain's own, whoever calls: a language brug speaks, a
+ * zone the system knows; a refused change leaves everything as it was. */
+static void test_update_refused(void **state)
+{
+	struct fx *f = *state;
+	int64_t a = fx_org(f, "Acme");
+	struct actor who = fx_cli(a);
+	int64_t mark = fx_audit_mark(f);
+	static const char *const zones[] = {"Mars/Olympus", "Europe", "zone.tab", "../etc/passwd",
+					    "/etc/passwd", ""};
+	for (size_t i = 0; i < sizeof(zones) / sizeof(zones[0]); i++) {
+		struct brug_err err = {0};
+		assert_int_equal(org_update(f->db, &who, "X", NULL, zones[i], &err), BRUG_EVALIDATION);
+		assert_string_equal(err.field, "timezone");
+	}
+	struct brug_err err = {0};
+	assert_int_equal(org_update(f->db, &who, "X", "fr", NULL, &err), BRUG_EVALIDATION);
+	assert_string_equal(err.field, "lang");
+	json_t *j = NULL;
+	assert_int_equal(org_get(f->db, a, &j), 0);
+	assert_string_equal(jx_str(j, "name"), "Acme");
+	json_decref(j);
+	fx_audit_none(f, mark);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	        FX_TEST(test_update_refused),
 	        FX_TEST(test_empty),
 	        FX_TEST(test_create_get),
 	        FX_TEST(test_update),

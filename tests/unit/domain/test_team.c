@@ -126,6 +126,11 @@ static void test_duplicate_name(void **state)
 	fx_audit_none(f, mark);
 	assert_false(db_in_tx(f->db));
 
+	/* names differing only in case are the same name */
+	assert_int_equal(team_create(f->db, &w.cli_a, "support", NULL, &id, &err), BRUG_ECONFLICT);
+	assert_int_equal(team_create(f->db, &w.cli_a, "SUPPORT", NULL, &id, &err), BRUG_ECONFLICT);
+	assert_int_equal(fx_rows(f, "teams"), 1);
+
 	/* the same name in another organisation is another team */
 	int64_t other = team(f, &w.cli_b, "Support");
 	assert_true(other != first);

@@ -792,9 +792,31 @@ static void test_get_teams(void **state)
 	json_decref(j);
 }
 
+/* Role and language are checked by the domain itself, with the field named,
+ * and nothing is written. */
+static void test_create_checks_choices(void **state)
+{
+	struct fx *f = *state;
+	int64_t org = fx_org(f, "Acme");
+	struct actor who = fx_cli(org);
+	int64_t id = 0;
+	struct brug_err err = {0};
+	struct user_new u = {.email = "x@acme.nl", .name = "X", .role = ROLE_NONE,
+			     .password = "password-123"};
+	assert_int_equal(user_create(f->db, &who, &u, &id, &err), BRUG_EVALIDATION);
+	assert_string_equal(err.field, "role");
+	u.role = ROLE_EMPLOYEE;
+	u.lang = "de";
+	assert_int_equal(user_create(f->db, &who, &u, &id, &err), BRUG_EVALIDATION);
+	assert_string_equal(err.field, "lang");
+	assert_int_equal(fx_rows(f, "users"), 0);
+	assert_int_equal(fx_rows(f, "logins"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		FX_TEST(test_create_checks_choices),
 	        FX_TEST(test_create_and_get),      FX_TEST(test_get_other_org),
 	        FX_TEST(test_create_email_taken),  FX_TEST(test_create_password_rules),
 	        FX_TEST(test_update_fields),       FX_TEST(test_update_email_taken),

@@ -224,9 +224,36 @@ static void test_take(void **state)
 	buf_cleanup(&b);
 }
 
+static void test_add_int(void **state)
+{
+	(void)state;
+	struct buf b;
+	buf_init(&b, 0);
+	static const long long v[] = {0, 7, -7, 1234567890123LL, -9223372036854775807LL - 1,
+				      9223372036854775807LL};
+	static const char *const want[] = {"0", "7", "-7", "1234567890123", "-9223372036854775808",
+					   "9223372036854775807"};
+	for (size_t i = 0; i < 6; i++) {
+		buf_reset(&b);
+		assert_int_equal(buf_add_int(&b, v[i]), 0);
+		assert_string_equal(buf_str(&b), want[i]);
+	}
+	/* the inline byte append respects the cap like buf_add */
+	struct buf small;
+	buf_init(&small, 3);
+	assert_int_equal(buf_addc(&small, 'a'), 0);
+	assert_int_equal(buf_addc(&small, 'b'), 0);
+	assert_int_equal(buf_addc(&small, 'c'), 0);
+	assert_int_equal(buf_addc(&small, 'd'), BRUG_ETOOBIG);
+	assert_true(small.failed);
+	buf_cleanup(&small);
+	buf_cleanup(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_add_int),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_append),
 		cmocka_unit_test(test_printf),

@@ -109,9 +109,32 @@ static void test_shift_leaves_monotonic_alone(void **state)
 	}
 }
 
+static void test_parse_iso8601(void **state)
+{
+	(void)state;
+	int64_t samples[] = {0, 1795512600000, 1709210096789, -86400000 * 366LL, 253402300799999};
+	for (size_t i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {
+		char iso[32];
+		int64_t back = -1;
+		clock_iso8601(samples[i], iso, sizeof(iso));
+		assert_true(clock_parse_iso8601(iso, &back));
+		assert_int_equal(back, samples[i]);
+	}
+	int64_t ms = 0;
+	assert_true(clock_parse_iso8601("2026-11-24T09:30:00Z", &ms));
+	assert_int_equal(ms, 1795512600000);
+	static const char *const bad[] = {"", "2026-11-24", "2026-11-24T09:30:00", "2026-13-01T00:00:00Z",
+					  "2026-11-24T24:00:00Z", "2026-11-24 09:30:00Z",
+					  "2026-11-24T09:30:00.12Z", "2026-11-24T09:30:00+01:00", "x"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_false(clock_parse_iso8601(bad[i], &ms));
+	assert_false(clock_parse_iso8601(NULL, &ms));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_iso8601),
 		cmocka_unit_test(test_iso8601),
 		cmocka_unit_test(test_now_is_wall_clock),
 		cmocka_unit_test(test_shift),
