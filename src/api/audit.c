@@ -8,7 +8,31 @@
 
 #include "api/common.h"
 #include "domain/audit.h"
+#include "util/buf.h"
 #include "util/jx.h"
+
+/* For the page: the details as "name: value" pairs people read, and a link
+ * to the object when it has a page. */
+static void page_entry(struct req *req, json_t *e)
+{
+	struct buf b;
+	buf_init(&b, 4096);
+	const char *k;
+	json_t *v;
+	json_object_foreach(json_object_get(e, "details"), k, v) {
+		buf_printf(&b, "%s%s: ", b.len ? " · " : "", k);
+		if (json_is_string(v))
+			buf_adds(&b, json_string_value(v));
+		else
+			jx_write(&b, v);
+	}
+	jx_set_str(e, "details_text", b.failed ? "…" : buf_str(&b));
+	buf_cleanup(&b);
+	const char *type = jx_str(e, "object_type");
+	int64_t id = jx_int(e, "object_id", 0);
+	if (id && type && (!strcmp(type, "user") || !strcmp(type, "team")))
+		jx_set_str(e, "object_link", arena_printf(&req->arena, "/%ss/%lld", type, (long long)id));
+}
 
 int api_audit_list(struct req *req, struct resp *resp)
 {
@@ -30,12 +54,9 @@ int api_audit_list(struct req *req, struct resp *resp)
 	if (!req->api) {
 		size_t i;
 		json_t *e;
-		json_array_foreach(json_object_get(list, "items"), i, e) {
-			char *d = jx_dumps(json_object_get(e, "details"));
-			jx_set_str(e, "details_text", strcmp(d, "{}") ? d : "");
-			free(d);
-		}
+		json_array_foreach(json_object_get(list, "items"), i, e) page_entry(req, e);
 		api_labels(req, json_object_get(list, "items"), "action", "audit.actions");
+		api_labels(req, json_object_get(list, "items"), "object_type", "audit.objects");
 		json_int_t next = json_integer_value(json_object_get(list, "next_before"));
 		if (f.object_type && strspn(f.object_type, "abcdefghijklmnopqrstuvwxyz_") != strlen(f.object_type))
 			f.object_type = NULL; /* only plain names go into the link */

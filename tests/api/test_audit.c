@@ -275,7 +275,7 @@ static void test_page(void **state)
 	check_body(&r, "<td>Team aangemaakt</td>");
 	check_body(&r, "<td>API-token aangemaakt</td>");
 	check_body(&r, "<a href=\"/users/2\">manager@one.example</a>");
-	check_body(&r, "{&quot;name&quot;:&quot;Audited&quot;}");
+	check_body(&r, "<td class=\"small\">name: Audited</td>");
 	check_no_body(&r, "Oudere regels");
 	result_free(&r);
 	h_call(h, AS_SESSION, "GET", "/audit?object_type=team", NULL, NULL, NULL, &r);
@@ -301,15 +301,15 @@ static void test_page(void **state)
 	result_free(&r);
 }
 
-/* Pages show each time in the organisation's time zone; the templates read
- * "<field>_local" next to the ISO time, which no handler fills yet. */
+/* Pages show each time in the organisation's time zone: the templates read
+ * "<field>_local" next to the ISO time, which the renderer fills. */
 static void test_times_on_pages(void **state)
 {
 	struct harness *h = *state;
 	struct result r;
 	h_call(h, AS_SESSION, "GET", "/audit?limit=1", NULL, NULL, NULL, &r);
 	check_status(&r, 200);
-	const char *t = strstr(r.body, "<td><time datetime=\"");
+	const char *t = strstr(r.body, "<td class=\"nowrap\"><time datetime=\"");
 	assert_non_null(t);
 	const char *end = strstr(t, "</time>");
 	assert_non_null(end);
