@@ -139,10 +139,7 @@ int api_teams_update(struct req *req, struct resp *resp)
 {
 	struct input in;
 	int64_t id = 0;
-	memset(&in, 0, sizeof(in));
-	int rc = team_id(req, &id);
-	if (!rc)
-		rc = input_begin(req, &in);
+	int rc = input_begin_id(req, &in, "id", &id, "error.team_not_found");
 	if (rc)
 		goto out;
 	const char *name = in_has(&in, "name") ? in_text(&in, "name", IN_REQUIRED, 100) : NULL;
@@ -190,10 +187,7 @@ int api_teams_member_add(struct req *req, struct resp *resp)
 {
 	struct input in;
 	int64_t id = 0;
-	memset(&in, 0, sizeof(in));
-	int rc = team_id(req, &id);
-	if (!rc)
-		rc = input_begin(req, &in);
+	int rc = input_begin_id(req, &in, "id", &id, "error.team_not_found");
 	if (rc)
 		goto out;
 	int64_t user = in_int(&in, "user_id", IN_REQUIRED, 1, INT64_MAX, 0);

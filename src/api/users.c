@@ -151,11 +151,7 @@ int api_users_update(struct req *req, struct resp *resp)
 {
 	struct input in;
 	int64_t id = 0;
-	int rc = req_param_id(req, "id", &id);
-	if (!rc)
-		rc = input_begin(req, &in);
-	else
-		memset(&in, 0, sizeof(in));
+	int rc = input_begin_id(req, &in, "id", &id, "error.user_not_found");
 	if (rc)
 		goto out;
 	struct user_patch p = {0};
@@ -187,11 +183,7 @@ int api_users_password(struct req *req, struct resp *resp)
 {
 	struct input in;
 	int64_t id = 0;
-	int rc = req_param_id(req, "id", &id);
-	if (!rc)
-		rc = input_begin(req, &in);
-	else
-		memset(&in, 0, sizeof(in));
+	int rc = input_begin_id(req, &in, "id", &id, "error.user_not_found");
 	if (rc)
 		goto out;
 	const char *pw = in_text(&in, "password", IN_REQUIRED | IN_SECRET | IN_RAW, USER_PASSWORD_MAX);

@@ -45,6 +45,16 @@ int input_begin(struct req *req, struct input *in)
 	return 0;
 }
 
+int input_begin_id(struct req *req, struct input *in, const char *param, int64_t *id,
+		   const char *not_found)
+{
+	memset(in, 0, sizeof(*in));
+	int rc = req_param_id(req, param, id);
+	if (rc)
+		return brug_fail(&req->err, rc, not_found, NULL);
+	return input_begin(req, in);
+}
+
 void input_end(struct input *in)
 {
 	if (!in)

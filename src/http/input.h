@@ -34,6 +34,11 @@ struct input {
  * 400 (recorded in req->err; the function returns BRUG_EINVAL). */
 int input_begin(struct req *req, struct input *in);
 void input_end(struct input *in);
+/* For a write on one object: reads the path parameter param as its id
+ * (BRUG_ENOTFOUND with not_found as the message when it is not one) and
+ * then starts the input. in may be given to input_end in every case. */
+int input_begin_id(struct req *req, struct input *in, const char *param, int64_t *id,
+		   const char *not_found);
 
 /* True when the field was sent at all (for partial updates). */
 bool in_has(struct input *in, const char *field);
