@@ -4,7 +4,8 @@
 #
 #   make          build build/brug
 #   make run      build, create ./data/brug.db with a demo organisation, serve it
-#   make test     build with AddressSanitizer and UBSan (clang) and run every suite
+#   make test     build with AddressSanitizer and UBSan (clang) and run every suite,
+#                 on SQLite and on a throwaway PostgreSQL cluster
 #   make bench    build optimised and print the benchmark table
 #   make fuzz     run every fuzz target for FUZZ_SECONDS (default 300) each
 
@@ -36,8 +37,7 @@ $(TEST_BUILD)/build.ninja:
 
 test: test-deps $(TEST_BUILD)/build.ninja
 	ninja -C $(TEST_BUILD)
-	@status=0; meson test -C $(TEST_BUILD) --print-errorlogs --num-processes 2 $(MESON_TEST_ARGS) \
-		|| status=$$?; scripts/test-summary.sh $(TEST_BUILD); exit $$status
+	scripts/test.sh $(TEST_BUILD) $(MESON_TEST_ARGS)
 
 bench:
 	@scripts/deps.sh bench

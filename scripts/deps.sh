@@ -12,13 +12,14 @@ set -eu
 cd "$(dirname "$0")/.."
 
 purpose=${1:-build}
-pkgs="meson ninja-build pkg-config gcc libc6-dev
+pkgs="meson ninja-build pkg-config gcc libc6-dev postgresql-client
 libmicrohttpd-dev libsqlite3-dev libpq-dev libjansson-dev libsodium-dev
 libcurl4-openssl-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libutf8proc-dev
 libcmocka-dev tzdata ca-certificates"
 case "$purpose" in
 build) ;;
-test) pkgs="$pkgs clang libclang-rt-14-dev llvm chromium fonts-dejavu-core sqlite3 valgrind curl" ;;
+test) pkgs="$pkgs clang libclang-rt-14-dev llvm chromium fonts-dejavu-core sqlite3 valgrind curl
+	postgresql-15 postgresql-client-15 python3" ;;
 bench) pkgs="$pkgs wrk curl" ;;
 *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
 esac

@@ -29,8 +29,7 @@ int db_open(const char *url, struct db **out, struct brug_err *err)
 	if (!url || !*url)
 		return brug_failf(err, BRUG_EINVAL, "error.db_url", NULL, "empty database URL");
 	if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
-		return brug_failf(err, BRUG_EINVAL, "error.db_url", NULL,
-				  "PostgreSQL is not supported by this build yet: %s", url);
+		return db_pg_open(url, out, err);
 	const char *path = url;
 	if (strncmp(url, "sqlite:", 7) == 0) {
 		path = url + 7;
@@ -232,6 +231,13 @@ int db_finish(struct db *db, int rc)
 		return rc;
 	}
 	return db_commit(db);
+}
+
+int db_lock(struct db *db, const char *name)
+{
+	if (db->tx_depth <= 0)
+		return BRUG_EINTERNAL;
+	return db->ops->lock ? db->ops->lock(db, name) : 0;
 }
 
 bool db_in_tx(const struct db *db)

@@ -59,9 +59,10 @@ static inline struct db_arg db_arg_text(const char *p, size_t n)
 	return a;
 }
 
-/* Opens a connection. url: "sqlite:PATH", a bare PATH, or (next backend)
- * "postgres://...". For SQLite the folder of PATH must exist. The caller
- * closes it with db_close. */
+/* Opens a connection. url: "sqlite:PATH", a bare PATH, or
+ * "postgres://user:password@host:port/dbname?..." (also "postgresql://";
+ * any libpq URI parameter). For SQLite the folder of PATH must exist. The
+ * caller closes it with db_close. */
 int db_open(const char *url, struct db **out, struct brug_err *err);
 void db_close(struct db *db);
 /* "sqlite" or "postgres". */
@@ -109,6 +110,10 @@ void db_rollback(struct db *db);
 /* Commits when rc is 0, rolls back otherwise; returns rc, or the commit's
  * failure. For `return db_finish(db, rc);` at a function's single exit. */
 int db_finish(struct db *db, int rc);
+/* Inside a transaction: waits until no other connection (of any process)
+ * holds the lock called name, and holds it until the transaction ends.
+ * (SQLite's write transaction already excludes every other writer.) */
+int db_lock(struct db *db, const char *name);
 /* True while a transaction is open on this connection. */
 bool db_in_tx(const struct db *db);
 /* Groups the reads of one request into one snapshot: on SQLite a deferred

@@ -27,6 +27,9 @@ struct db_ops {
 	int (*snapshot)(struct db *db, const char *verb);
 	int (*exec_script)(struct db *db, const char *sql, struct brug_err *err);
 	int (*backup)(struct db *db, const char *path, struct brug_err *err);
+	/* serialises a named critical section across processes until the
+	 * transaction ends; NULL when the write transaction already does */
+	int (*lock)(struct db *db, const char *name);
 };
 
 struct db {
@@ -44,5 +47,6 @@ struct db_rows {
 void db_note_error(void);
 
 int db_sqlite_open(const char *path, struct db **out, struct brug_err *err);
+int db_pg_open(const char *url, struct db **out, struct brug_err *err);
 
 #endif

@@ -39,11 +39,18 @@ int migrate_latest(void)
 
 static int ensure_table(struct db *db, struct brug_err *err)
 {
-	return db_exec_script(db,
-			      "CREATE TABLE IF NOT EXISTS schema_migrations ("
-			      " version BIGINT PRIMARY KEY, name TEXT NOT NULL,"
-			      " applied_at BIGINT NOT NULL)",
-			      err);
+	/* under the lock: two processes starting at once must not both create
+	 * it (PostgreSQL's IF NOT EXISTS is not safe against a concurrent twin) */
+	int rc = db_begin(db);
+	if (!rc)
+		rc = db_lock(db, "brug.migrate");
+	if (!rc)
+		rc = db_exec_script(db,
+				    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+				    " version BIGINT PRIMARY KEY, name TEXT NOT NULL,"
+				    " applied_at BIGINT NOT NULL)",
+				    err);
+	return rc == BRUG_EINTERNAL ? rc : db_finish(db, rc);
 }
 
 int migrate_current(struct db *db, int *version, struct brug_err *err)
@@ -66,6 +73,8 @@ static int apply(struct db *db, const struct embedded_file *f, int version, stru
 	int rc = db_begin(db);
 	if (rc)
 		goto out;
+	if ((rc = db_lock(db, "brug.migrate")))
+		goto done;
 	int64_t have = 0;
 	rc = db_int_query(db, &have, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
 			  DB_NOARGS);

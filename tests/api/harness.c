@@ -2,6 +2,8 @@
 /* The API test harness; see harness.h. */
 #include "harness.h"
 
+#include "testdb.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -98,14 +100,7 @@ int harness_setup(void **state)
 	struct harness *h = calloc(1, sizeof(*h));
 	jx_init();
 	secure_setup("test");
-	const char *url = getenv("BRUG_TEST_DB");
-	if (url && *url) {
-		snprintf(h->url, sizeof(h->url), "%s", url);
-	} else {
-		snprintf(h->dir, sizeof(h->dir), "/tmp/brug-api-XXXXXX");
-		assert_non_null(mkdtemp(h->dir));
-		snprintf(h->url, sizeof(h->url), "sqlite:%s/test.db", h->dir);
-	}
+	snprintf(h->url, sizeof(h->url), "%s", testdb_new());
 	assert_int_equal(config_init(&h->cfg, NULL, NULL), 0);
 	config_set(&h->cfg, CFG_DB, h->url, CFG_SRC_FLAG, NULL);
 	config_set(&h->cfg, CFG_ACCESS_LOG, "false", CFG_SRC_FLAG, NULL);
@@ -130,12 +125,6 @@ int harness_teardown(void **state)
 	app_free(h->app);
 	db_pool_free(h->pool);
 	config_cleanup(&h->cfg);
-	if (h->dir[0]) {
-		char cmd[400];
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", h->dir);
-		if (system(cmd) != 0)
-			fprintf(stderr, "could not remove %s\n", h->dir);
-	}
 	free(h);
 	return 0;
 }

@@ -2,7 +2,8 @@
 /* In-process API tests: a fresh database with two organisations and users
  * of every role, an app over it, and requests driven straight through
  * app_handle (no sockets), as h2o's socketless tests do. The database is
- * SQLite in a temporary folder, or BRUG_TEST_DB when set. */
+ * new database from tests/common/testdb: SQLite, or PostgreSQL in the pg
+ * runs. */
 #ifndef BRUG_TESTS_API_HARNESS_H
 #define BRUG_TESTS_API_HARNESS_H
 
@@ -27,7 +28,6 @@ enum as {
 };
 
 struct harness {
-	char dir[256];
 	char url[300];
 	struct config cfg;
 	struct db_pool *pool;

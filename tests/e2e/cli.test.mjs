@@ -9,11 +9,12 @@ import { test } from 'node:test';
 import { promisify } from 'node:util';
 
 import {
-  Client, api, createToken, escapeRe, freePort, initOrg, run, runOk, serve, tempDir,
+  BACKEND, Client, api, createToken, escapeRe, freePort, initOrg, newDatabase, run, runOk, serve,
+  sql, tempDir,
 } from './lib.mjs';
 
-const sqlite3 = async (file, sql) =>
-  (await promisify(execFile)('sqlite3', [file, sql], { timeout: 30000 })).stdout.trim();
+const sqlite3 = async (file, statement) => sql(`sqlite:${file}`, statement);
+const run2 = promisify(execFile);
 
 const COMMANDS = ['serve', 'init', 'demo', 'migrate', 'user', 'token', 'backup', 'config', 'version'];
 
@@ -104,7 +105,8 @@ test('brug config shows every value with its source: flag, environment, file, de
 test('brug init: the contract, its checks, and migrate', async (t) => {
   const o = await initOrg(t, { org: 'Bakkerij Zoet', email: 'Baas@Bakkerij.example', password: 'broodjes-123' });
   assert.equal(o.email, 'baas@bakkerij.example');
-  assert.ok((await stat(o.dbPath)).size > 0);
+  if (o.dbPath) assert.ok((await stat(o.dbPath)).size > 0);
+  else assert.equal(await sql(o.db, 'SELECT count(*) FROM users'), '1');
 
   let r = await run(['init', '--db', o.db, '--org', 'Tweede', '--admin-email', 'baas@bakkerij.example',
     '--admin-password', 'anders-123']);
@@ -284,13 +286,20 @@ test('brug backup while the server serves and takes writes gives a sound, comple
     await writer;
     assert.deepEqual(failures, [], 'every write during the backup succeeded');
     assert.ok(made > before, 'writes went on during the backup');
-    assert.equal(await sqlite3(file, 'PRAGMA integrity_check'), 'ok');
-    assert.equal(await sqlite3(file, 'PRAGMA journal_mode'), 'delete', 'the copy is a single file');
-    const teams = Number(await sqlite3(file, 'SELECT count(*) FROM teams'));
+    // the copy is a database brug can serve: an SQLite file, or on
+    // PostgreSQL a pg_dump archive restored with pg_restore
+    let copyDb = `sqlite:${file}`;
+    if (BACKEND === 'sqlite') {
+      assert.equal(await sqlite3(file, 'PRAGMA integrity_check'), 'ok');
+      assert.equal(await sqlite3(file, 'PRAGMA journal_mode'), 'delete', 'the copy is a single file');
+    } else {
+      copyDb = (await newDatabase(t, o.dir)).db;
+      await run2('pg_restore', ['--no-owner', '--dbname', copyDb, file], { timeout: 60000 });
+    }
+    const teams = Number(await sql(copyDb, 'SELECT count(*) FROM teams'));
     assert.ok(teams >= before && teams <= during + 1, `the copy has ${teams} teams; ${before} existed before, ${during} after`);
-    assert.equal(await sqlite3(file, 'SELECT email FROM users'), o.email);
-    // and it is a database brug can serve
-    const copy = await serve(t, { db: `sqlite:${file}` });
+    assert.equal(await sql(copyDb, 'SELECT email FROM users'), o.email);
+    const copy = await serve(t, { db: copyDb });
     await new Client(copy.base).login(o.email, o.password);
   } finally {
     stop = true;
@@ -302,7 +311,7 @@ test('brug backup while the server serves and takes writes gives a sound, comple
 
 test('brug demo twice: one demo organisation, the login printed both times', async (t) => {
   const dir = await tempDir(t);
-  const db = `sqlite:${path.join(dir, 'demo', 'b.db')}`;
+  const db = BACKEND === 'sqlite' ? `sqlite:${path.join(dir, 'demo', 'b.db')}` : (await newDatabase(t, dir)).db;
   const first = await runOk(['demo', '--db', db]);
   assert.equal(first.stdout, 'created the demo organisation "Polderwarmte B.V."\n' +
     'demo login: beheer@polderwarmte.example / brug-demo\n');
@@ -325,16 +334,16 @@ test('brug demo twice: one demo organisation, the login printed both times', asy
 
 test('a brug older than its database refuses to serve or migrate it, and leaves it alone', async (t) => {
   const o = await initOrg(t);
-  const v = Number(await sqlite3(o.dbPath, 'SELECT MAX(version) FROM schema_migrations'));
-  await sqlite3(o.dbPath, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (${v + 1}, '9999_future.sql', 0)`);
-  const before = await sqlite3(o.dbPath, 'SELECT count(*) FROM schema_migrations');
+  const v = Number(await sql(o.db, 'SELECT MAX(version) FROM schema_migrations'));
+  await sql(o.db, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (${v + 1}, '9999_future.sql', 0)`);
+  const before = await sql(o.db, 'SELECT count(*) FROM schema_migrations');
   for (const argv of [['serve', '--listen', '127.0.0.1:0'], ['migrate']]) {
     const r = await run([...argv, '--db', o.db], { timeoutMs: 20000 });
     assert.equal(r.code, 1, `brug ${argv[0]} on a newer database exits 1`);
     assert.match(r.stderr, new RegExp(`schema \\(version ${v + 1}\\) is newer than this brug`));
     assert.equal(r.stdout, '', 'and never says it is listening');
   }
-  assert.equal(await sqlite3(o.dbPath, 'SELECT count(*) FROM schema_migrations'), before);
+  assert.equal(await sql(o.db, 'SELECT count(*) FROM schema_migrations'), before);
   const st = await run(['migrate', '--status', '--db', o.db]);
   assert.equal(st.stdout, `schema version ${v + 1}; this brug has ${v}\n`);
 });

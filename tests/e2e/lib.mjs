@@ -63,6 +63,51 @@ export async function tempDir(t) {
   return dir;
 }
 
+/** The backend of this run: "sqlite" (default) or "pg", when
+ * BRUG_TEST_BACKEND=pg and BRUG_TEST_PG names a PostgreSQL cluster's admin
+ * URL (make test starts one and runs every suite both ways). */
+export const BACKEND = process.env.BRUG_TEST_BACKEND === 'pg' ? 'pg' : 'sqlite';
+const PG_ADMIN = process.env.BRUG_TEST_PG;
+if (BACKEND === 'pg' && !PG_ADMIN) throw new Error('BRUG_TEST_BACKEND=pg needs BRUG_TEST_PG (run make test)');
+let dbSerial = 0;
+
+function psql(url, sql) {
+  return new Promise((resolve, reject) => {
+    const p = spawn('psql', ['-X', '-q', '-t', '-A', '-v', 'ON_ERROR_STOP=1', url, '-c', sql]);
+    let out = '', err = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (err += d));
+    p.on('close', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`psql: ${err}`))));
+  });
+}
+
+/**
+ * A new, empty database for a test, removed after it: {db, dbPath}. On
+ * SQLite a file in dir (dbPath is its path); on PostgreSQL a database on
+ * the test cluster (dbPath is null).
+ */
+export async function newDatabase(t, dir) {
+  if (BACKEND === 'sqlite') {
+    const dbPath = path.join(dir, `b${dbSerial++}.db`);
+    return { db: `sqlite:${dbPath}`, dbPath };
+  }
+  const name = `brug_e2e_${process.pid}_${dbSerial++}`;
+  await psql(PG_ADMIN, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await psql(PG_ADMIN, `CREATE DATABASE ${name}`);
+  t.after(() => psql(PG_ADMIN, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  return { db: PG_ADMIN.replace(/\/[^/]*$/, `/${name}`), dbPath: null };
+}
+
+/** One SQL statement on a test database (sqlite3 or psql): its output. */
+export async function sql(db, statement) {
+  if (db.startsWith('sqlite:')) {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    return (await promisify(execFile)('sqlite3', [db.slice(7), statement], { timeout: 30000 })).stdout.trim();
+  }
+  return psql(db, statement);
+}
+
 /** Runs `brug ARGS...` to completion: {code, signal, stdout, stderr}. */
 export function run(args, { env = {}, input, timeoutMs = 60000, cwd } = {}) {
   return new Promise((resolve, reject) => {
@@ -92,8 +137,7 @@ export async function runOk(args, opts) {
 export async function initOrg(t, { org = 'Testbedrijf B.V.', email = 'admin@test.example',
   password = 'geheim-wachtwoord', lang, dir } = {}) {
   dir ??= await tempDir(t);
-  const dbPath = path.join(dir, 'b.db');
-  const db = `sqlite:${dbPath}`;
+  const { db, dbPath } = await newDatabase(t, dir);
   const args = ['init', '--db', db, '--org', org, '--admin-email', email, '--admin-password',
     password, '--password-cost', 'test'];
   if (lang) args.push('--lang', lang);

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 
-import { Client, VERSION, createToken, fileScope, initOrg, serve, waitFor } from './lib.mjs';
+import { BACKEND, Client, VERSION, createToken, fileScope, initOrg, serve, waitFor } from './lib.mjs';
 
 let o, srv, tok;
 const scope = fileScope();
@@ -24,7 +24,7 @@ test('/healthz and /readyz', async () => {
   assert.equal(await r.text(), '{"status":"ok"}');
   r = await fetch(srv.url('/readyz'));
   assert.equal(r.status, 200);
-  assert.deepEqual(await r.json(), { status: 'ready', database: 'sqlite' });
+  assert.deepEqual(await r.json(), { status: 'ready', database: BACKEND === 'pg' ? 'postgres' : 'sqlite' });
   // whatever the browser asks for, and not under /api
   r = await fetch(srv.url('/healthz'), { headers: { accept: 'text/html' } });
   assert.equal(r.status, 200);

@@ -97,8 +97,8 @@ static void test_open_urls(void **state)
 		const char *url, *detail;
 	} bad[] = {
 		{"", "empty database URL"},
-		{"postgres://localhost/brug", "PostgreSQL is not supported"},
-		{"postgresql://localhost/brug", "PostgreSQL is not supported"},
+		{"postgres://localhost/brug?nonsense=1", "invalid PostgreSQL URL"},
+		{"postgresql://%zz/brug", "invalid PostgreSQL URL"},
 		{"mysql://localhost/brug", "unsupported database URL"},
 		{"sqlite:", "no path in sqlite:"},
 		{"sqlite://", "no path"},

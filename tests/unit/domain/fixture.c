@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The domain tests' fixture; see fixture.h. With BRUG_TEST_DB set, every
- * test runs on that database after emptying every table but
- * schema_migrations, so test binaries sharing one database must run one
- * at a time (meson test --num-processes 1). */
+/* The domain tests' fixture; see fixture.h. Each test gets a new database
+ * from tests/common/testdb (SQLite, or PostgreSQL in the pg runs). */
 #include "fixture.h"
+
+#include "testdb.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -60,82 +60,20 @@ static size_t list_tables(struct db *db, char *names[MAX_TABLES])
 	return n;
 }
 
-/* Empties a shared test database so each test starts from nothing. */
-static void wipe(struct db *db)
-{
-	char *names[MAX_TABLES];
-	size_t n = list_tables(db, names);
-	bool lite = strcmp(db_backend(db), "sqlite") == 0;
-	char sql[8192];
-	if (lite) {
-		assert_int_equal(db_exec(db, "PRAGMA foreign_keys = OFF", DB_NOARGS), 0);
-		for (size_t i = 0; i < n; i++) {
-			snprintf(sql, sizeof(sql), "DELETE FROM \"%s\"", names[i]);
-			assert_int_equal(db_exec(db, sql, DB_NOARGS), 0);
-		}
-		assert_int_equal(db_exec(db, "PRAGMA foreign_keys = ON", DB_NOARGS), 0);
-	} else if (n) {
-		size_t len = (size_t)snprintf(sql, sizeof(sql), "TRUNCATE");
-		for (size_t i = 0; i < n; i++)
-			len += (size_t)snprintf(sql + len, sizeof(sql) - len, "%s \"%s\"",
-			                        i ? "," : "", names[i]);
-		assert_true(len < sizeof(sql) - 32);
-		snprintf(sql + len, sizeof(sql) - len, " RESTART IDENTITY CASCADE");
-		assert_int_equal(db_exec(db, sql, DB_NOARGS), 0);
-	}
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-}
-
 int fx_setup(void **state)
 {
 	fx_global_init();
 	struct fx *f = xcalloc(1, sizeof(*f));
-	const char *env = getenv("BRUG_TEST_DB");
-	if (env && *env) {
-		if (strlen(env) >= sizeof(f->path))
-			fail_msg("BRUG_TEST_DB is too long");
-		snprintf(f->url, sizeof(f->url), "%s", env);
-		if (strncmp(env, "sqlite:", 7) == 0)
-			snprintf(f->path, sizeof(f->path), "%.1000s",
-			         env + 7 + 2 * (strncmp(env + 7, "//", 2) == 0));
-		else if (!strstr(env, "://"))
-			snprintf(f->path, sizeof(f->path), "%.1000s", env);
-	} else {
-		const char *tmp = getenv("TMPDIR");
-		snprintf(f->dir, sizeof(f->dir), "%.900s/brug-domain-XXXXXX",
-		         tmp && *tmp ? tmp : "/tmp");
-		if (!mkdtemp(f->dir))
-			fail_msg("mkdtemp %s failed", f->dir);
-		snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
-		snprintf(f->url, sizeof(f->url), "sqlite:%s", f->path);
-	}
+	snprintf(f->url, sizeof(f->url), "%s", testdb_new());
+	if (strncmp(f->url, "sqlite:", 7) == 0)
+		snprintf(f->path, sizeof(f->path), "%.1000s", f->url + 7);
 	struct brug_err err = {0};
 	if (db_open(f->url, &f->db, &err))
 		fail_msg("db_open %s: %s", f->url, err.detail);
 	if (migrate_up(f->db, NULL, &err))
 		fail_msg("migrate_up: %s", err.detail);
-	if (!f->dir[0])
-		wipe(f->db);
 	*state = f;
 	return 0;
-}
-
-static void remove_dir(const char *dir)
-{
-	DIR *d = opendir(dir);
-	if (!d)
-		return;
-	struct dirent *e;
-	char p[8192];
-	while ((e = readdir(d))) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
-		unlink(p);
-	}
-	closedir(d);
-	rmdir(dir);
 }
 
 int fx_teardown(void **state)
@@ -147,8 +85,6 @@ int fx_teardown(void **state)
 	/* a test that raised the password cost may have failed before lowering it */
 	secure_setup("test");
 	db_close(f->db);
-	if (f->dir[0])
-		remove_dir(f->dir);
 	free(f);
 	*state = NULL;
 	return 0;

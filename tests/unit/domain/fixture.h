@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The shared fixture of the src/domain unit tests: a fresh, migrated
- * database per test (a SQLite file in a mkdtemp folder, or the database
- * named by BRUG_TEST_DB, emptied first), a clock shift undone after the
- * test, and helpers that create rows and read them back with cmocka
- * assertions. Not thread-safe: one test at a time per process. */
+ * database per test (from tests/common/testdb, on SQLite or PostgreSQL), a
+ * clock shift undone after the test, and helpers that create rows and read
+ * them back with cmocka assertions. Not thread-safe: one test at a time per
+ * process. */
 #ifndef BRUG_TESTS_DOMAIN_FIXTURE_H
 #define BRUG_TESTS_DOMAIN_FIXTURE_H
 
@@ -26,7 +26,6 @@
 struct fx {
 	struct db *db;
 	char url[1200];  /* what db_open was given */
-	char dir[1024];  /* the mkdtemp folder, "" with BRUG_TEST_DB */
 	char path[1100]; /* the SQLite file, "" when not a SQLite file */
 	int64_t shifted; /* clock shift to undo in fx_teardown */
 };

@@ -96,8 +96,10 @@ static void test_create_find(void **state)
 	        fx_int(f, "SELECT created_at FROM api_tokens WHERE id = ?", DB_ARGS(DB_I(id)));
 	assert_true(created >= before && created <= clock_now_ms());
 	assert_int_equal(fx_int(f,
-	                        "SELECT (expires_at IS NULL) + 2 * (revoked_at IS NULL) +"
-	                        " 4 * (last_used_at IS NULL) FROM api_tokens WHERE id = ?",
+	                        "SELECT CASE WHEN expires_at IS NULL THEN 1 ELSE 0 END"
+	                        " + CASE WHEN revoked_at IS NULL THEN 2 ELSE 0 END"
+	                        " + CASE WHEN last_used_at IS NULL THEN 4 ELSE 0 END"
+	                        " FROM api_tokens WHERE id = ?",
 	                        DB_ARGS(DB_I(id))),
 	                 7);
 

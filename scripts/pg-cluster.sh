@@ -1,0 +1,47 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# A throwaway PostgreSQL cluster for tests: in a temporary folder, on a free
+# loopback port, owned by the unprivileged "postgres" user (initdb refuses
+# to run as root), with trust authentication on loopback only.
+#
+#   scripts/pg-cluster.sh start DIR   creates and starts it; prints its URL
+#   scripts/pg-cluster.sh stop DIR    stops it and removes DIR
+#   scripts/pg-cluster.sh restart DIR restarts it (fault tests)
+set -eu
+cmd=$1 dir=$2
+bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+[ -x "$bin/initdb" ] || { echo "pg-cluster: PostgreSQL server binaries not found" >&2; exit 1; }
+as_pg() {
+	if [ "$(id -u)" -eq 0 ]; then
+		runuser -u postgres -- "$@"
+	else
+		"$@"
+	fi
+}
+case "$cmd" in
+start)
+	mkdir -p "$dir"
+	[ "$(id -u)" -eq 0 ] && chown postgres "$dir"
+	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	as_pg "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1
+	as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+		-o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+		start >/dev/null
+	echo "$port" >"$dir/port"
+	echo "postgres://postgres@127.0.0.1:$port/postgres"
+	;;
+stop)
+	[ -d "$dir/data" ] && as_pg "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+	rm -rf "$dir"
+	;;
+restart)
+	as_pg "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null
+	as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+		-o "-p $(cat "$dir/port") -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+		start >/dev/null
+	;;
+*)
+	echo "usage: $0 start|stop|restart DIR" >&2
+	exit 2
+	;;
+esac
