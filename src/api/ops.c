@@ -3,6 +3,9 @@
  * readiness (database reachable, not draining) and Prometheus metrics. */
 #include "api/handlers.h"
 
+#include <string.h>
+
+#include "core/secure.h"
 #include "db/db.h"
 #include "http/app.h"
 #include "http/metrics.h"
@@ -33,8 +36,22 @@ int api_ops_readyz(struct req *req, struct resp *resp)
 	return 0;
 }
 
+/* /metrics tells how the service is used (sign-in failures included): for a
+ * scraper with the configured token, or, without one, the local machine. */
+static bool may_scrape(const struct req *req)
+{
+	const char *want = cfg_str(app_config(req->app), CFG_METRICS_TOKEN);
+	const char *authz = req_header(req, "authorization");
+	if (*want)
+		return authz && !strncmp(authz, "Bearer ", 7) && secure_equal(authz + 7, want);
+	const char *ip = req->client_ip ? req->client_ip : "";
+	return !strcmp(ip, "127.0.0.1") || !strcmp(ip, "::1") || !strncmp(ip, "127.", 4);
+}
+
 int api_ops_metrics(struct req *req, struct resp *resp)
 {
+	if (!may_scrape(req))
+		return brug_fail(&req->err, BRUG_EFORBIDDEN, "error.forbidden", NULL);
 	size_t n;
 	const struct route *routes = app_routes(req->app, &n);
 	int rc = metrics_write(app_metrics(req->app), routes, n, &resp->body);

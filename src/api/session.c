@@ -5,6 +5,7 @@
  * exists. */
 #include "api/handlers.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,17 +32,39 @@ int api_session_form(struct req *req, struct resp *resp)
 	return 0;
 }
 
-/* 429 when either bucket is over its limit. */
-static int check_limits(struct req *req, struct resp *resp, const char *acct, const char *addr)
+/* The sign-in limits, counted before the password is checked so parallel
+ * attempts cannot slip past them (a success is taken back afterwards):
+ * per account and address (the strict one: guessing one password), per
+ * account from anywhere (five times looser, so nobody can lock another out
+ * with a few requests), and per address (one machine guessing many
+ * accounts). An IPv6 client counts by its /64: one host has many. */
+struct login_buckets {
+	const char *pair, *acct, *addr;
+};
+
+static const char *address_key(struct req *req)
+{
+	const char *ip = req->client_ip ? req->client_ip : "";
+	unsigned char a[16];
+	if (!strchr(ip, ':') || inet_pton(AF_INET6, ip, a) != 1)
+		return ip;
+	return arena_printf(&req->arena, "%02x%02x:%02x%02x:%02x%02x:%02x%02x::/64", a[0], a[1], a[2],
+			    a[3], a[4], a[5], a[6], a[7]);
+}
+
+static int count_attempt(struct req *req, struct resp *resp, const struct login_buckets *b)
 {
 	const struct config *cfg = app_config(req->app);
-	int64_t a = 0, b = 0, retry = 0;
-	int rc = ratelimit_peek(req->db, acct, LOGIN_WINDOW_MS, &a, &retry);
+	int64_t limit = cfg_int(cfg, CFG_LOGIN_LIMIT_ACCOUNT);
+	int64_t pair = 0, acct = 0, addr = 0, retry = 0;
+	int rc = ratelimit_hit(req->db, b->pair, LOGIN_WINDOW_MS, &pair, &retry);
 	if (!rc)
-		rc = ratelimit_peek(req->db, addr, LOGIN_WINDOW_MS, &b, &retry);
-	if (rc)
-		return rc;
-	if (a < cfg_int(cfg, CFG_LOGIN_LIMIT_ACCOUNT) && b < cfg_int(cfg, CFG_LOGIN_LIMIT_ADDRESS))
+		rc = ratelimit_hit(req->db, b->acct, LOGIN_WINDOW_MS, &acct, NULL);
+	if (!rc)
+		rc = ratelimit_hit(req->db, b->addr, LOGIN_WINDOW_MS, &addr, NULL);
+	if (rc) /* closed: no count, no guess */
+		return brug_fail(&req->err, rc, rc_message_key(rc), NULL);
+	if (pair <= limit && acct <= 5 * limit && addr <= cfg_int(cfg, CFG_LOGIN_LIMIT_ADDRESS))
 		return 0;
 	char secs[32];
 	snprintf(secs, sizeof(secs), "%lld", (long long)(retry / 1000 + 1));
@@ -56,13 +79,14 @@ static int start_session(struct req *req, struct resp *resp, int64_t org, int64_
 	int64_t sid = 0;
 	struct app *app = req->app;
 	int64_t ttl = cfg_int(app_config(app), CFG_SESSION_DAYS) * 86400000;
-	int rc = session_create(req->db, org, uid, req->client_ip, req_header(req, "user-agent"), ttl,
-				cookie, &sid);
-	if (rc)
-		return rc;
 	struct actor who = {.org_id = org, .user_id = uid, .label = email, .ip = req->client_ip};
-	rc = audit_add(req->db, &who, "session.login", "user", uid, NULL);
-	if (rc)
+	int rc = db_begin(req->db);
+	if (!rc)
+		rc = session_create(req->db, org, uid, req->client_ip, req_header(req, "user-agent"),
+				    ttl, cookie, &sid);
+	if (!rc)
+		rc = audit_add(req->db, &who, "session.login", "user", uid, NULL);
+	if ((rc = db_finish(req->db, rc)))
 		return rc;
 	resp_cookie(resp, req, COOKIE_SESSION, cookie, ttl / 1000);
 	resp_cookie(resp, req, COOKIE_ANON, "", 0);
@@ -87,9 +111,13 @@ int api_session_create(struct req *req, struct resp *resp)
 	for (char *p = low; *p; p++)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
-	const char *acct = arena_printf(&req->arena, "login:acct:%s", low);
-	const char *addr = arena_printf(&req->arena, "login:addr:%s", req->client_ip);
-	if ((rc = check_limits(req, resp, acct, addr))) {
+	const char *where = address_key(req);
+	struct login_buckets b = {
+		.pair = arena_printf(&req->arena, "login:pair:%s|%s", low, where),
+		.acct = arena_printf(&req->arena, "login:acct:%s", low),
+		.addr = arena_printf(&req->arena, "login:addr:%s", where),
+	};
+	if ((rc = count_attempt(req, resp, &b))) {
 		if (rc == BRUG_ERATE) {
 			/* the form again, with the reason next to it */
 			in_error(&in, "password", "error.login_rate");
@@ -102,15 +130,17 @@ int api_session_create(struct req *req, struct resp *resp)
 	int64_t org = 0, uid = 0;
 	rc = user_authenticate(req->db, low, password, &org, &uid);
 	if (rc == BRUG_EAUTH) {
-		ratelimit_hit(req->db, acct, LOGIN_WINDOW_MS, &(int64_t){0}, NULL);
-		ratelimit_hit(req->db, addr, LOGIN_WINDOW_MS, &(int64_t){0}, NULL);
 		in_error(&in, "password", "error.login_failed");
 		input_fail(&in, resp);
 		resp->status = 401;
 		goto out;
 	}
 	if (!rc)
-		rc = ratelimit_clear(req->db, acct);
+		rc = ratelimit_clear(req->db, b.pair);
+	if (!rc)
+		rc = ratelimit_forgive(req->db, b.acct, LOGIN_WINDOW_MS);
+	if (!rc)
+		rc = ratelimit_forgive(req->db, b.addr, LOGIN_WINDOW_MS);
 	if (!rc)
 		rc = start_session(req, resp, org, uid, low, next);
 out:
@@ -123,9 +153,12 @@ int api_session_delete(struct req *req, struct resp *resp)
 	struct actor who = req_actor(req);
 	int rc = 0;
 	if (req->auth == AUTH_SESSION) {
-		rc = session_delete(req->db, req->who.org_id, req->who.session_id);
+		rc = db_begin(req->db);
+		if (!rc)
+			rc = session_delete(req->db, req->who.org_id, req->who.session_id);
 		if (!rc)
 			rc = audit_add(req->db, &who, "session.logout", "user", req->who.user_id, NULL);
+		rc = db_finish(req->db, rc);
 	}
 	if (rc)
 		return rc;

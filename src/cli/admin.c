@@ -51,9 +51,15 @@ int cmd_config(int argc, char **argv)
 	}
 	if (c.cfg.file)
 		printf("# config file: %s\n", c.cfg.file);
-	for (int k = 0; k < CFG_COUNT; k++)
-		printf("%-22s = %-32s # %s\n", cfg_options[k].name, cfg_str(&c.cfg, (enum cfg_key)k),
+	for (int k = 0; k < CFG_COUNT; k++) {
+		char v[1024];
+		if (k == CFG_DB)
+			db_url_redact(cfg_str(&c.cfg, CFG_DB), v, sizeof(v));
+		else
+			snprintf(v, sizeof(v), "%s", cfg_str(&c.cfg, (enum cfg_key)k));
+		printf("%-22s = %-32s # %s\n", cfg_options[k].name, v,
 		       cfg_source_name(c.cfg.source[k]));
+	}
 	cli_cleanup(&c);
 	return 0;
 }

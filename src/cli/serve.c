@@ -82,8 +82,9 @@ static int run(struct cli *c, struct db_pool *pool)
 	printf("brug %s is listening on http://%s:%d/\n", BRUG_VERSION,
 	       strcmp(host, "0.0.0.0") == 0 ? "127.0.0.1" : host, server_port(srv));
 	fflush(stdout);
-	log_info("msg=\"serving\" listen=%s port=%d db=%s", listen, server_port(srv),
-		 cfg_str(&c->cfg, CFG_DB));
+	char db[512];
+	db_url_redact(cfg_str(&c->cfg, CFG_DB), db, sizeof(db));
+	log_info("msg=\"serving\" listen=%s port=%d db=%s", listen, server_port(srv), db);
 
 	sigset_t set;
 	sigemptyset(&set);

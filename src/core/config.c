@@ -42,9 +42,13 @@ const struct cfg_option cfg_options[CFG_COUNT] = {
 	[CFG_SESSION_DAYS] = {"session-days", CFG_T_INT, "14", 1, 365,
 			      "days a session stays valid without use"},
 	[CFG_LOGIN_LIMIT_ACCOUNT] = {"login-limit-account", CFG_T_INT, "10", 1, 100000,
-				     "failed logins per account per 15 minutes"},
+				     "sign-in attempts per account from one address per 15 minutes"
+				     " (five times as many from all addresses together)"},
 	[CFG_LOGIN_LIMIT_ADDRESS] = {"login-limit-address", CFG_T_INT, "50", 1, 1000000,
-				     "failed logins per client address per 15 minutes"},
+				     "failed sign-ins per client address (IPv6: per /64) per 15 minutes"},
+	[CFG_METRICS_TOKEN] = {"metrics-token", CFG_T_STR, "", 0, 0,
+			       "bearer token a Prometheus scraper sends for /metrics"
+			       " (without one, /metrics answers the local machine only)"},
 };
 
 int config_find(const char *name)

@@ -22,7 +22,7 @@ int secure_setup(const char *password_cost);
 int secure_password_hash(const char *password, char out[128]);
 /* True when password matches hash. */
 bool secure_password_verify(const char *hash, const char *password);
-/* True when hash was made with weaker settings than the current ones. */
+/* True when hash was made with other settings than the current ones. */
 bool secure_password_needs_rehash(const char *hash);
 
 /* 32 random bytes as base64url (SECURE_TOKEN_CHARS + NUL). */

@@ -44,6 +44,28 @@ int db_open(const char *url, struct db **out, struct brug_err *err)
 	return db_sqlite_open(path, out, err);
 }
 
+void db_url_redact(const char *url, char *out, size_t n)
+{
+	snprintf(out, n, "%s", url ? url : "");
+	char *scheme = strstr(out, "://");
+	if (!scheme)
+		return;
+	char *auth = scheme + 3, *at = strchr(auth, '@'), *slash = strchr(auth, '/');
+	char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	if (colon && (!slash || at < slash)) {
+		char rest[1024];
+		snprintf(rest, sizeof(rest), "%s", at);
+		snprintf(colon, n - (size_t)(colon - out), ":***%s", rest);
+	}
+	char *pw = strstr(out, "password=");
+	if (pw && (pw[-1] == '?' || pw[-1] == '&')) {
+		char *end = pw + 9 + strcspn(pw + 9, "&");
+		char rest[1024];
+		snprintf(rest, sizeof(rest), "%s", end);
+		snprintf(pw + 9, n - (size_t)(pw + 9 - out), "***%s", rest);
+	}
+}
+
 void db_close(struct db *db)
 {
 	if (db)

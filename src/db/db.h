@@ -65,6 +65,9 @@ static inline struct db_arg db_arg_text(const char *p, size_t n)
  * caller closes it with db_close. */
 int db_open(const char *url, struct db **out, struct brug_err *err);
 void db_close(struct db *db);
+/* The URL with any password replaced by "***" (in the user part and in a
+ * password= parameter), for logs and `brug config`. Writes at most n bytes. */
+void db_url_redact(const char *url, char *out, size_t n);
 /* "sqlite" or "postgres". */
 const char *db_backend(const struct db *db);
 

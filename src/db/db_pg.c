@@ -133,6 +133,17 @@ static unsigned oid_of(char t)
 	return t == 'i' ? OID_INT8 : t == 'r' ? OID_FLOAT8 : OID_TEXT;
 }
 
+/* "NAME=value", malloc'd. */
+static char *env_pair(const char *name, const char *value)
+{
+	size_t a = strlen(name), b = strlen(value);
+	char *s = xmalloc(a + b + 2);
+	memcpy(s, name, a);
+	s[a] = '=';
+	memcpy(s + a + 1, value, b + 1);
+	return s;
+}
+
 static void forget_statements(struct pg *p)
 {
 	for (size_t i = 0; i < p->used; i++)
@@ -156,11 +167,12 @@ static struct pg_stmt *statement(struct pg *p, const char *sql, const struct db_
 	types[n] = '\0';
 	uint64_t h = hash_text(types, hash_text(sql, 1469598103934665603ull));
 	for (size_t i = 0; i < p->used; i++)
-		if (p->cache[i].hash == h && !strcmp(p->cache[i].types, types) &&
+		if (p->cache[i].sql && p->cache[i].hash == h && !strcmp(p->cache[i].types, types) &&
 		    !strcmp(p->cache[i].sql, sql))
 			return &p->cache[i];
 	struct pg_stmt *st;
-	if (p->used < PG_CACHE) {
+	bool appended = p->used < PG_CACHE;
+	if (appended) {
 		st = &p->cache[p->used++];
 	} else {
 		st = &p->cache[p->evict];
@@ -184,7 +196,10 @@ static struct pg_stmt *statement(struct pg *p, const char *sql, const struct db_
 		if (count != (int)n)
 			log_error("msg=\"wrong argument count\" want=%d got=%zu sql=\"%.120s\"", count, n, sql);
 		PQclear(res);
-		p->used--; /* the slot stays free (or is reused on eviction) */
+		if (appended)
+			p->used--; /* the slot stays free */
+		else
+			memset(st, 0, sizeof(*st)); /* an evicted slot: empty, never matches */
 		return NULL;
 	}
 	PQclear(res);
@@ -391,33 +406,41 @@ static int pg_lock(struct db *db, const char *name)
 }
 
 /* A consistent copy with pg_dump (custom format, restorable with
- * pg_restore), which reads one snapshot while others keep writing. The
- * connection's own parameters are handed over through the environment, not
- * the command line, so a password does not show in the process list. */
+ * pg_restore), which reads one snapshot while others keep writing. Every
+ * parameter of this connection (host, port, user, database, password, and
+ * the TLS settings: sslmode, sslrootcert, ...) is handed over through its
+ * PG* environment variable, so pg_dump connects exactly as brug does and no
+ * password shows in the process list. */
 static int pg_backup(struct db *db, const char *path, struct brug_err *err)
 {
 	struct pg *p = (struct pg *)db;
 	char tmp[4096];
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp-%d", path, (int)getpid()) >= sizeof(tmp))
 		return brug_failf(err, BRUG_EINVAL, "error.bad_request", NULL, "path too long");
-	char host[512], port[32], user[256], dbname[256], pw[512];
-	snprintf(host, sizeof(host), "PGHOST=%s", PQhost(p->c) ? PQhost(p->c) : "");
-	snprintf(port, sizeof(port), "PGPORT=%s", PQport(p->c) ? PQport(p->c) : "");
-	snprintf(user, sizeof(user), "PGUSER=%s", PQuser(p->c) ? PQuser(p->c) : "");
-	snprintf(dbname, sizeof(dbname), "PGDATABASE=%s", PQdb(p->c) ? PQdb(p->c) : "");
-	snprintf(pw, sizeof(pw), "PGPASSWORD=%s", PQpass(p->c) ? PQpass(p->c) : "");
-	char *envp[] = {host, port, user, dbname, pw, "PGCONNECT_TIMEOUT=10", NULL};
+	PQconninfoOption *info = PQconninfo(p->c);
+	if (!info)
+		return brug_failf(err, BRUG_EIO, "error.io", NULL, "cannot read the connection settings");
+	char *envp[64];
+	size_t n = 0;
+	for (PQconninfoOption *o = info; o->keyword && n < 62; o++)
+		if (o->envvar && o->val && *o->val)
+			envp[n++] = env_pair(o->envvar, o->val);
+	envp[n++] = xstrdup("PGCONNECT_TIMEOUT=10");
+	envp[n] = NULL;
+	PQconninfoFree(info);
 	char *argv[] = {"pg_dump", "--format=custom", "--no-owner", "--file", tmp, NULL};
 	pid_t pid;
 	int status = 0, rc = 0;
 	if (posix_spawnp(&pid, "pg_dump", NULL, NULL, argv, envp) != 0)
-		return brug_failf(err, BRUG_EIO, "error.io", NULL,
-				  "cannot run pg_dump (install postgresql-client)");
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		rc = brug_failf(err, BRUG_EIO, "error.io", NULL,
+				"cannot run pg_dump (install postgresql-client)");
+	else if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		rc = brug_failf(err, BRUG_EIO, "error.io", NULL, "pg_dump failed (exit %d)",
 				WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 	else if (rename(tmp, path) != 0)
 		rc = brug_failf(err, BRUG_EIO, "error.io", NULL, "cannot rename to %s", path);
+	for (size_t i = 0; i < n; i++)
+		free(envp[i]);
 	if (rc)
 		unlink(tmp);
 	return rc;

@@ -212,6 +212,12 @@ static int lite_query(struct db *db, struct db_rows **out, const char *sql,
 	}
 	r->base.ops = &lite_ops;
 	r->owner = l;
+	if (l->base.snapshot && !sqlite3_stmt_readonly(r->stmt)) {
+		/* a write outside db_begin during a read-only request: the
+		 * snapshot's ROLLBACK would discard it, so the snapshot ends */
+		log_warn("msg=\"write inside a read snapshot\" sql=\"%.80s\"", sql);
+		db_read_end(&l->base);
+	}
 	rc = bind_args(l, r->stmt, sql, args, n);
 	if (rc) {
 		lite_ops.rows_free(&r->base);
@@ -392,7 +398,9 @@ static void lite_close(struct db *db)
 
 static const struct db_ops lite_ops = {
 	.name = "sqlite",
-	.id_type = "INTEGER PRIMARY KEY",
+	/* AUTOINCREMENT: an id is never given out twice, even after the row
+	 * with the highest one is deleted (as PostgreSQL's identity columns) */
+	.id_type = "INTEGER PRIMARY KEY AUTOINCREMENT",
 	.close = lite_close,
 	.query = lite_query,
 	.next = lite_next,

@@ -19,11 +19,12 @@ struct principal {
 	int64_t session_id;
 	int64_t token_id;
 	enum role role;
-	char email[256];
-	char name[256];
+	/* sized for the longest values the forms accept, in UTF-8 */
+	char email[1024];
+	char name[1024];
 	char lang[8];       /* the user's own choice, or "" */
 	char org_lang[8];   /* the organisation's default */
-	char org_name[256];
+	char org_name[1024];
 	char org_tz[64];    /* the organisation's time zone, e.g. "Europe/Amsterdam" */
 	char session_hash[65]; /* digest of the session token, for CSRF tokens */
 };

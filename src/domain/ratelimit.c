@@ -38,6 +38,17 @@ int ratelimit_peek(struct db *db, const char *bucket, int64_t window_ms, int64_t
 	return rc;
 }
 
+int ratelimit_forgive(struct db *db, const char *bucket, int64_t window_ms)
+{
+	if (window_ms <= 0)
+		return BRUG_EINTERNAL;
+	int64_t now = clock_now_ms(), start = now - now % window_ms;
+	return db_exec(db,
+		       "UPDATE rate_limits SET hits = hits - 1 WHERE org_id = 0 AND bucket = ?"
+		       " AND window_start = ? AND hits > 0",
+		       DB_ARGS(DB_T(bucket), DB_I(start)));
+}
+
 int ratelimit_clear(struct db *db, const char *bucket)
 {
 	return db_exec(db, "DELETE FROM rate_limits WHERE org_id = 0 AND bucket = ?",

@@ -16,6 +16,9 @@ int ratelimit_hit(struct db *db, const char *bucket, int64_t window_ms, int64_t 
 /* The hits so far in the current window, without counting one. */
 int ratelimit_peek(struct db *db, const char *bucket, int64_t window_ms, int64_t *hits,
 		   int64_t *retry_ms);
+/* Takes back one hit of the current window (an attempt that turned out
+ * well, counted up front so parallel attempts cannot slip through). */
+int ratelimit_forgive(struct db *db, const char *bucket, int64_t window_ms);
 /* Forgets a bucket (after a successful login, for its account). */
 int ratelimit_clear(struct db *db, const char *bucket);
 /* Removes windows that started before now minus keep_ms; keep_ms must be

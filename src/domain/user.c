@@ -174,8 +174,14 @@ static int check_patch(struct db *db, const struct actor *who, int64_t id, const
 		return brug_fail(err, BRUG_EVALIDATION, "error.self_disable", "disabled");
 	if (!loses_admin)
 		return 0;
+	/* counted under a lock, so two administrators demoting each other at
+	 * once cannot both pass (PostgreSQL runs them side by side) */
+	char lock[48];
+	snprintf(lock, sizeof(lock), "brug.admins.%lld", (long long)who->org_id);
 	int64_t others = 0;
-	int rc = active_admins(db, who->org_id, id, &others);
+	int rc = db_lock(db, lock);
+	if (!rc)
+		rc = active_admins(db, who->org_id, id, &others);
 	if (!rc && others == 0)
 		rc = brug_fail(err, BRUG_EVALIDATION, "error.last_admin",
 			       p->disabled == 1 ? "disabled" : "role");
@@ -227,9 +233,16 @@ int user_update(struct db *db, const struct actor *who, int64_t id, const struct
 				     DB_T(p->lang), DB_T(p->lang), DB_T(p->lang), DB_I(p->disabled),
 				     DB_I(now), DB_I(p->disabled), DB_I(now), DB_I(who->org_id),
 				     DB_I(id)));
+	/* a disabled user is out: sessions end and API tokens are revoked for
+	 * good (enabling them again does not bring old credentials back) */
 	if (!rc && p->disabled == 1)
 		rc = db_exec(db, "DELETE FROM sessions WHERE org_id = ? AND user_id = ?",
 			     DB_ARGS(DB_I(who->org_id), DB_I(id)));
+	if (!rc && p->disabled == 1)
+		rc = db_exec(db,
+			     "UPDATE api_tokens SET revoked_at = ? WHERE org_id = ? AND user_id = ?"
+			     " AND revoked_at IS NULL",
+			     DB_ARGS(DB_I(now), DB_I(who->org_id), DB_I(id)));
 	if (!rc) {
 		json_t *d = json_object();
 		jx_set_str(d, "name", p->name);

@@ -53,6 +53,8 @@ struct user_patch {
 	const char *lang;  /* NULL: unchanged; "": follow the browser */
 	int disabled;      /* -1 unchanged, 0 enable, 1 disable */
 };
+/* Changes a user. Disabling ends their sessions and revokes their API
+ * tokens for good. */
 int user_update(struct db *db, const struct actor *who, int64_t id, const struct user_patch *p,
 		struct brug_err *err);
 
@@ -63,9 +65,10 @@ int user_set_password(struct db *db, const struct actor *who, int64_t id, const 
 /* True when password is the user's current one. */
 bool user_password_ok(struct db *db, int64_t org, int64_t id, const char *password);
 
-/* Checks an email and password; on success the user's organisation and id.
- * Unknown email, wrong password and disabled user all give BRUG_EAUTH and
- * take the same time. */
+/* Checks an email and password; on success the user's organisation and id,
+ * and the stored hash is brought to the configured cost. Unknown email,
+ * wrong password and disabled user all give BRUG_EAUTH and take the same
+ * time (once stored hashes have the configured cost; see secure.h). */
 int user_authenticate(struct db *db, const char *email, const char *password, int64_t *org,
 		      int64_t *id);
 /* The organisation an email signs in to, or BRUG_ENOTFOUND. */

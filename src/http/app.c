@@ -205,26 +205,35 @@ static bool wants_json(const struct req *req)
 	return accept && strstr(accept, "application/json") && !strstr(accept, "text/html");
 }
 
+/* The client's address. Behind a trusted proxy: the last entry of
+ * X-Forwarded-For, read across all its header lines as one list (RFC 9110
+ * 5.3), which is the address the nearest proxy saw; anything a client put
+ * before it is ignored, and a value that is not an address is not taken. */
 static const char *client_ip(const struct app *app, const struct req *req)
 {
-	const char *xff = req_header(req, "x-forwarded-for");
-	if (!cfg_bool(app->cfg, CFG_TRUST_PROXY) || !xff || !*xff)
-		return req->peer_ip ? req->peer_ip : "";
-	/* the proxy appends the address it saw: the last entry, when it is one */
+	const char *peer = req->peer_ip ? req->peer_ip : "";
+	if (!cfg_bool(app->cfg, CFG_TRUST_PROXY))
+		return peer;
+	const char *xff = NULL;
+	for (size_t i = 0; i < req->headers.n; i++)
+		if (!strcmp(req->headers.v[i].name, "x-forwarded-for"))
+			xff = req->headers.v[i].value;
+	if (!xff || !*xff)
+		return peer;
 	const char *last = strrchr(xff, ',');
 	last = last ? last + 1 : xff;
-	while (*last == ' ')
+	while (*last == ' ' || *last == '\t')
 		last++;
 	char ip[INET6_ADDRSTRLEN];
 	unsigned char bin[sizeof(struct in6_addr)];
-	size_t n = strcspn(last, " ");
+	size_t n = strcspn(last, " \t");
 	if (n < sizeof(ip)) {
 		memcpy(ip, last, n);
 		ip[n] = '\0';
 		if (inet_pton(AF_INET, ip, bin) == 1 || inet_pton(AF_INET6, ip, bin) == 1)
 			return arena_strdup((struct arena *)&req->arena, ip);
 	}
-	return req->peer_ip ? req->peer_ip : "";
+	return peer;
 }
 
 static int check_headers(struct req *req)
@@ -322,7 +331,7 @@ void app_handle(struct app *app, struct req *req, struct resp *resp)
 		rc = req->match.route->handler(req, resp);
 	if (req->db)
 		db_read_end(req->db);
-	guard_touch(app, req);
+	guard_touch(app, req, resp);
 	if (req->db && db_in_tx(req->db)) {
 		log_error("msg=\"handler left a transaction open\" route=\"%s\"",
 			  req->match.route ? req->match.route->pattern : "");

@@ -34,8 +34,8 @@ struct app {
 /* guard.c: who is asking, in which language, and may they. */
 int guard_authenticate(struct app *app, struct req *req, struct resp *resp);
 /* Records, after the request's reads, a session's or token's use when
- * guard_authenticate found it due. */
-void guard_touch(struct app *app, struct req *req);
+ * guard_authenticate found it due (and renews the session cookie). */
+void guard_touch(struct app *app, struct req *req, struct resp *resp);
 void guard_language(struct app *app, struct req *req);
 int guard_access(struct req *req);
 int guard_csrf(struct app *app, struct req *req, struct resp *resp);

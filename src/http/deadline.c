@@ -14,7 +14,7 @@
 #include "util/log.h"
 #include "util/xmalloc.h"
 
-enum phase { PHASE_HEADERS, PHASE_BODY, PHASE_BUSY };
+enum phase { PHASE_HEADERS, PHASE_BODY, PHASE_BUSY, PHASE_SHUT };
 
 struct deadline_watch {
 	struct deadline_watch *prev, *next;
@@ -41,10 +41,10 @@ static int64_t now_ms(void)
 	return clock_mono_ns() / 1000000;
 }
 
-static bool overdue(const struct deadlines *d, struct deadline_watch *w, int64_t now)
+static bool overdue(const struct deadlines *d, struct deadline_watch *w, int phase, int64_t now)
 {
 	int64_t age = now - atomic_load(&w->since);
-	switch (atomic_load(&w->phase)) {
+	switch (phase) {
 	case PHASE_HEADERS:
 		return age > d->header_ms;
 	case PHASE_BODY:
@@ -70,7 +70,12 @@ static void *watch(void *arg)
 		pthread_cond_timedwait(&d->wake, &d->lock, &until);
 		int64_t now = now_ms();
 		for (struct deadline_watch *w = d->head.next; w != &d->head; w = w->next) {
-			if (w->shut || !overdue(d, w, now))
+			/* judge one phase, then claim the connection only if it is
+			 * still in it: a request that has just moved on (its handler
+			 * running) must not lose its answer */
+			int seen = atomic_load(&w->phase);
+			if (w->shut || !overdue(d, w, seen, now) ||
+			    !atomic_compare_exchange_strong(&w->phase, &seen, PHASE_SHUT))
 				continue;
 			/* still listed, so libmicrohttpd has not closed the fd */
 			shutdown(w->fd, SHUT_RDWR);
@@ -148,7 +153,10 @@ static void enter(struct deadline_watch *w, enum phase p)
 		return;
 	atomic_store(&w->since, now_ms());
 	atomic_store(&w->bytes, 0);
-	atomic_store(&w->phase, (int)p);
+	/* a connection the watchdog has shut down stays so */
+	int seen = atomic_load(&w->phase);
+	while (seen != PHASE_SHUT && !atomic_compare_exchange_weak(&w->phase, &seen, (int)p))
+		;
 }
 
 void deadline_body(struct deadline_watch *w)

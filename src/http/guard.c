@@ -34,6 +34,13 @@ int guard_authenticate(struct app *app, struct req *req, struct resp *resp)
 	 * answer 401 or send the browser round to /login for ever. */
 	if (authz && strncasecmp(authz, "Bearer ", 7) == 0) {
 		rc = identify(app, req, 't', authz + 7);
+		/* a public route does not need the caller's identity: a token that
+		 * is not one of ours (a scraper's for /metrics) leaves it anonymous */
+		const struct route *r = req->match.route;
+		if (rc == BRUG_EAUTH && r && (r->flags & R_PUBLIC)) {
+			memset(&req->who, 0, sizeof(req->who));
+			return 0;
+		}
 		if (rc == BRUG_EAUTH)
 			return brug_fail(&req->err, rc, "error.bad_token", NULL);
 		if (rc)
@@ -57,7 +64,7 @@ int guard_authenticate(struct app *app, struct req *req, struct resp *resp)
 	return 0;
 }
 
-void guard_touch(struct app *app, struct req *req)
+void guard_touch(struct app *app, struct req *req, struct resp *resp)
 {
 	if (!req->touch || !req->db)
 		return;
@@ -65,6 +72,10 @@ void guard_touch(struct app *app, struct req *req)
 				   : session_touch(req->db, &req->who, app->session_ttl_ms);
 	if (rc)
 		log_warn("msg=\"could not record the use of a credential\" rc=%d", rc);
+	else if (req->touch == 's')
+		/* the browser's copy lives as long as the session now does */
+		resp_cookie(resp, req, COOKIE_SESSION, req_cookie(req, COOKIE_SESSION),
+			    app->session_ttl_ms / 1000);
 	req->touch = 0;
 }
 

@@ -42,6 +42,16 @@ static bool match_path(const char *pat, const char *path, struct route_match *m)
 	return !*pat && !*path;
 }
 
+static void add_allowed(struct route_match *m, const char *method)
+{
+	size_t len = strlen(m->allow);
+	if (strstr(m->allow, method) || len + strlen(method) + 3 >= sizeof(m->allow))
+		return;
+	if (len)
+		strcat(m->allow, ", ");
+	strcat(m->allow, method);
+}
+
 enum match_result router_match(const struct route *table, size_t n, const char *method,
 			       const char *path, bool api, struct route_match *m)
 {
@@ -56,14 +66,9 @@ enum match_result router_match(const struct route *table, size_t n, const char *
 			m->route = r;
 			return MATCH_OK;
 		}
-		if (!path_found || !strstr(m->allow, r->method)) {
-			size_t len = strlen(m->allow);
-			if (len + strlen(r->method) + 3 < sizeof(m->allow)) {
-				if (len)
-					strcat(m->allow, ", ");
-				strcat(m->allow, r->method);
-			}
-		}
+		add_allowed(m, r->method);
+		if (!strcmp(r->method, "GET"))
+			add_allowed(m, "HEAD");
 		path_found = true;
 	}
 	m->route = NULL;

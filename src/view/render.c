@@ -102,6 +102,8 @@ static void security_headers(struct req *req, struct resp *resp)
 	resp_header_static(resp, req, "Referrer-Policy", "same-origin");
 	resp_header_static(resp, req, "X-Frame-Options", "DENY");
 	resp_header_static(resp, req, "Cross-Origin-Opener-Policy", "same-origin");
+	if (app_secure_cookies(req->app))
+		resp_header_static(resp, req, "Strict-Transport-Security", "max-age=31536000");
 	if (!resp->cacheable) {
 		resp_header_static(resp, req, "Cache-Control", "no-store");
 		resp_header_static(resp, req, "Vary", "Accept, Accept-Language, Cookie");
@@ -250,7 +252,9 @@ static void render_error(struct req *req, struct resp *resp, int rc)
 	json_t *d = resp_data(resp);
 	jx_set_str(d, "error", rc_code(rc));
 	jx_set_str(d, "message", text(req, key));
-	if (e->detail[0])
+	/* a 4xx detail helps the client fix its request; a 5xx one would tell
+	 * strangers about the inside (file paths, database hosts): logged only */
+	if (e->detail[0] && resp->status < 500)
 		jx_set_str(d, "detail", e->detail);
 	json_t *fields = json_object_get(d, "fields");
 	if (fields)

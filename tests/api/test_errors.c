@@ -253,13 +253,13 @@ static void test_routes_and_methods(void **state)
 	static const struct {
 		const char *method, *target, *allow;
 	} allow[] = {
-		{"DELETE", "/api/v1/users", "GET, POST"},
-		{"PUT", "/api/v1/teams/1", "GET, PATCH, DELETE"},
-		{"POST", "/api/v1/me", "GET, PATCH"},
-		{"PATCH", "/teams/1", "GET, POST"},
+		{"DELETE", "/api/v1/users", "GET, HEAD, POST"},
+		{"PUT", "/api/v1/teams/1", "GET, HEAD, PATCH, DELETE"},
+		{"POST", "/api/v1/me", "GET, HEAD, PATCH"},
+		{"PATCH", "/teams/1", "GET, HEAD, POST"},
 		{"GET", "/logout", "POST"},
-		{"DELETE", "/metrics", "GET"},
-		{"OPTIONS", "/api/v1/tokens", "GET, POST"},
+		{"DELETE", "/metrics", "GET, HEAD"},
+		{"OPTIONS", "/api/v1/tokens", "GET, HEAD, POST"},
 	};
 	for (size_t i = 0; i < N(allow); i++) {
 		struct result r;

@@ -68,11 +68,19 @@ static void test_draining(void **state)
 	result_free(&r);
 }
 
+/* /metrics as the local machine asks for it (without a metrics token, no
+ * one else may). */
+static void scrape(struct harness *h, struct result *r)
+{
+	struct h_req rq = {.who = AS_ANON, .method = "GET", .target = "/metrics", .peer_ip = "127.0.0.1"};
+	h_send(h, &rq, r);
+}
+
 /* The value of one brug_http_requests_total series, 0 when absent. */
 static long long counter(struct harness *h, const char *method, const char *route, const char *status)
 {
 	struct result r;
-	h_call(h, AS_ANON, "GET", "/metrics", NULL, NULL, NULL, &r);
+	scrape(h, &r);
 	check_status(&r, 200);
 	char want[256];
 	snprintf(want, sizeof(want), "\nbrug_http_requests_total{method=\"%s\",route=\"%s\",status=\"%s\"} ",
@@ -87,7 +95,14 @@ static void test_metrics(void **state)
 {
 	struct harness *h = *state;
 	struct result r;
+	/* from elsewhere: refused, with or without a user's token */
 	h_call(h, AS_ANON, "GET", "/metrics", NULL, NULL, NULL, &r);
+	check_status(&r, 403);
+	result_free(&r);
+	h_call(h, AS_ADMIN, "GET", "/metrics", NULL, NULL, NULL, &r);
+	check_status(&r, 403);
+	result_free(&r);
+	scrape(h, &r);
 	check_status(&r, 200);
 	assert_string_equal(r.content_type, "text/plain; version=0.0.4; charset=utf-8");
 	check_body(&r, "# TYPE brug_http_requests_total counter\n");
@@ -136,7 +151,7 @@ static void test_metrics(void **state)
 	/* each counter() call above was one request to /metrics */
 	assert_int_equal(counter(h, "GET", "/metrics", "200"), metrics + 8);
 
-	h_call(h, AS_ANON, "GET", "/metrics", NULL, NULL, NULL, &r);
+	scrape(h, &r);
 	/* labels are patterns, never what a client sent */
 	check_no_body(&r, "424242");
 	check_no_body(&r, "12345");

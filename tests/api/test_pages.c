@@ -501,7 +501,7 @@ static void test_security_headers(void **state)
 		{AS_ADMIN, "DELETE", "/api/v1/users", NULL, 405, false},
 		{AS_ADMIN, "POST", "/api/v1/teams", "{", 400, false},
 		{AS_ANON, "GET", "/healthz", NULL, 200, false},
-		{AS_ANON, "GET", "/metrics", NULL, 200, false},
+		{AS_ANON, "GET", "/metrics", NULL, 403, false},
 		{AS_ANON, "GET", "/static/app.css", NULL, 200, true},
 		{AS_ANON, "GET", "/static/nope.css", NULL, 404, false},
 	};

@@ -210,6 +210,9 @@ static int64_t window_start(void)
 	return shift;
 }
 
+/* Guessing one account's password from one address stops after ten tries;
+ * the account itself stays usable from elsewhere, so a stranger cannot
+ * lock someone out, until guesses from everywhere reach five times that. */
 static void test_rate_limit_account(void **state)
 {
 	struct harness *h = *state;
@@ -219,15 +222,16 @@ static void test_rate_limit_account(void **state)
 	visit(h, NULL, &v);
 	for (int i = 0; i < 10; i++) {
 		/* the account's name in any case is the same account */
-		login(h, &v, i % 2 ? "198.51.100.20" : "198.51.100.21",
-		      i % 2 ? "email=manager%40one.example&password=wrong-1234" : "email=MANAGER%40one.example&password=wrong-1234",
+		login(h, &v, "198.51.100.20",
+		      i % 2 ? "email=manager%40one.example&password=wrong-1234"
+			    : "email=MANAGER%40one.example&password=wrong-1234",
 		      NULL, &r);
 		if (r.status != 401)
 			fail_msg("attempt %d: want 401, got %d", i, r.status);
 		result_free(&r);
 	}
-	/* the 11th attempt is refused before the password is looked at */
-	login(h, &v, "198.51.100.22", "email=manager%40one.example&password=password-123", NULL, &r);
+	/* the 11th from that address is refused before the password is looked at */
+	login(h, &v, "198.51.100.20", "email=manager%40one.example&password=password-123", NULL, &r);
 	check_status(&r, 429);
 	check_body(&r, "Te veel mislukte pogingen.");
 	char retry[32];
@@ -236,19 +240,34 @@ static void test_rate_limit_account(void **state)
 	assert_true(secs >= 890 && secs <= 900);
 	assert_false(result_cookie(&r, "brug_session", (char[8]){0}, 8));
 	result_free(&r);
-	login(h, &v, "198.51.100.22", "email=manager%40one.example&password=password-123",
+	login(h, &v, "198.51.100.20", "email=manager%40one.example&password=password-123",
 	      "accept: application/json\n", &r);
 	check_status(&r, 429);
 	check_json(&r, "error", "rate_limited");
 	check_json(&r, "message", "Te veel mislukte pogingen. Wacht even voordat je het opnieuw probeert.");
 	result_free(&r);
-	/* other accounts from the same addresses are not held up */
-	login(h, &v, "198.51.100.20", "email=employee%40one.example&password=password-123", NULL, &r);
+	/* the owner, from their own address, still signs in */
+	login(h, &v, "198.51.100.30", "email=manager%40one.example&password=password-123", NULL, &r);
 	check_status(&r, 303);
 	result_free(&r);
+	/* guesses spread over many addresses: refused once they reach 5 x 10 */
+	int refused_at = 0;
+	for (int i = 0; i < 60 && !refused_at; i++) {
+		char ip[32];
+		snprintf(ip, sizeof(ip), "198.18.0.%d", i + 1);
+		login(h, &v, ip, "email=manager%40one.example&password=wrong-1234", NULL, &r);
+		if (r.status == 429)
+			refused_at = i;
+		else if (r.status != 401)
+			fail_msg("spread attempt %d: want 401 or 429, got %d", i, r.status);
+		result_free(&r);
+	}
+	/* 50 in all: 12 from 198.51.100.20 (11 counted, the 12th too) and the
+	 * success taken back; the rest from the spread addresses */
+	assert_true(refused_at > 30 && refused_at < 50);
 	/* time passes: the next window starts afresh */
 	clock_shift_ms(WINDOW_MS);
-	login(h, &v, "198.51.100.22", "email=manager%40one.example&password=password-123", NULL, &r);
+	login(h, &v, "198.51.100.20", "email=manager%40one.example&password=password-123", NULL, &r);
 	check_status(&r, 303);
 	result_free(&r);
 	clock_shift_ms(-WINDOW_MS - shift);
@@ -289,6 +308,68 @@ static void test_rate_limit_address(void **state)
 	check_status(&r, 303);
 	result_free(&r);
 	clock_shift_ms(-WINDOW_MS - shift);
+}
+
+/* Behind a trusted proxy, X-Forwarded-For is one list over all its header
+ * lines and its last entry is the client: a client cannot pick the address
+ * its sign-in attempts count against by sending a line of its own. */
+static void test_forwarded_for(void **state)
+{
+	struct harness *h = *state;
+	struct app *plain = h->app, *proxied = NULL;
+	assert_int_equal(config_set(&h->cfg, CFG_TRUST_PROXY, "true", CFG_SRC_FLAG, NULL), 0);
+	assert_int_equal(app_new(&h->cfg, h->pool, routes, routes_count, &proxied, NULL), 0);
+	h->app = proxied;
+	int64_t shift = window_start();
+	struct visitor v;
+	struct result r;
+	visit(h, NULL, &v);
+	int refused = 0;
+	for (int i = 0; i < 60; i++) {
+		char headers[256], form[128];
+		/* the client's own line first, the proxy's appended last */
+		snprintf(headers, sizeof(headers), "x-forwarded-for: 10.9.9.%d\nx-forwarded-for: 192.0.2.77\n",
+			 i);
+		snprintf(form, sizeof(form), "email=nobody%d%%40one.example&password=wrong-1234", i);
+		login(h, &v, "127.0.0.1", form, headers, &r);
+		refused += r.status == 429;
+		result_free(&r);
+	}
+	/* all counted against 192.0.2.77: refused after the address limit */
+	assert_int_equal(refused, 10);
+	/* a value that is not an address is not taken: the proxy's own address is */
+	char headers[] = "x-forwarded-for: not-an-address\n";
+	login(h, &v, "198.51.100.99", "email=admin%40one.example&password=password-123", headers, &r);
+	check_status(&r, 303);
+	result_free(&r);
+	h->app = plain;
+	app_free(proxied);
+	config_set(&h->cfg, CFG_TRUST_PROXY, "false", CFG_SRC_FLAG, NULL);
+	clock_shift_ms(-shift);
+}
+
+/* A session in use stays alive, in the database and in the browser: when
+ * it is extended, its cookie is sent again with a fresh lifetime. */
+static void test_session_renewed(void **state)
+{
+	struct harness *h = *state;
+	struct session s;
+	h_login(h, AS_EMPLOYEE, &s);
+	struct result r;
+	struct h_req rq = {.who = AS_ANON, .method = "GET", .target = "/me", .session = &s};
+	h_send(h, &rq, &r);
+	check_status(&r, 200);
+	char set[512];
+	assert_false(result_cookie(&r, "brug_session", set, sizeof(set)));
+	result_free(&r);
+	clock_shift_ms(6 * 60 * 1000);
+	h_send(h, &rq, &r);
+	check_status(&r, 200);
+	assert_true(result_cookie(&r, "brug_session", set, sizeof(set)));
+	assert_non_null(strstr(set, "; Max-Age=1209600"));
+	assert_non_null(strstr(set, s.cookie + strlen("brug_session=")));
+	result_free(&r);
+	clock_shift_ms(-6 * 60 * 1000);
 }
 
 static void test_next(void **state)
@@ -634,6 +715,8 @@ int main(void)
 		cmocka_unit_test(test_login_failures),
 		cmocka_unit_test(test_rate_limit_account),
 		cmocka_unit_test(test_rate_limit_address),
+		cmocka_unit_test(test_forwarded_for),
+		cmocka_unit_test(test_session_renewed),
 		cmocka_unit_test(test_next),
 		cmocka_unit_test(test_logout),
 		cmocka_unit_test(test_expiry),

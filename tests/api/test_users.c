@@ -98,6 +98,30 @@ static void test_last_admin(void **state)
 	result_free(&r);
 }
 
+/* The longest name the form takes, in a script of two bytes a letter, is
+ * shown whole on every page: nothing on the way cuts it to fit a buffer. */
+static void test_long_utf8_name(void **state)
+{
+	struct harness *h = *state;
+	char name[401 + 1], body[512];
+	for (int i = 0; i < 200; i++)
+		memcpy(name + 2 * i, "\xc3\xa9", 2); /* é */
+	name[400] = '\0';
+	snprintf(body, sizeof(body), "{\"name\":\"%s\"}", name);
+	struct result r;
+	h_call(h, AS_SESSION, "PATCH", "/api/v1/me", NULL, body, NULL, &r);
+	assert_int_equal(r.status, 200);
+	result_free(&r);
+	h_call(h, AS_SESSION, "GET", "/me", NULL, NULL, NULL, &r);
+	assert_int_equal(r.status, 200);
+	char link[600];
+	snprintf(link, sizeof(link), "title=\"Mijn account\">%s</a>", name);
+	if (!strstr(r.body, link))
+		fail_msg("the page header does not show the whole name");
+	result_free(&r);
+}
+
+/* Disabling a user stops their API tokens, for good. */
 static void test_disable_stops_token(void **state)
 {
 	struct harness *h = *state;
@@ -111,11 +135,13 @@ static void test_disable_stops_token(void **state)
 	h_call(h, AS_MANAGER, "GET", "/api/v1/me", NULL, NULL, NULL, &r);
 	assert_int_equal(r.status, 401);
 	result_free(&r);
+	/* enabled again, the user signs in again; their old token stays revoked */
 	h_call(h, AS_ADMIN, "PATCH", path, NULL, "{\"disabled\":false}", NULL, &r);
 	assert_int_equal(r.status, 200);
+	assert_true(json_is_false(jpath(r.json, "is_disabled")));
 	result_free(&r);
 	h_call(h, AS_MANAGER, "GET", "/api/v1/me", NULL, NULL, NULL, &r);
-	assert_int_equal(r.status, 200);
+	assert_int_equal(r.status, 401);
 	result_free(&r);
 }
 
@@ -126,6 +152,7 @@ int main(void)
 		cmocka_unit_test(test_users_access),
 		cmocka_unit_test(test_users_create),
 		cmocka_unit_test(test_last_admin),
+		cmocka_unit_test(test_long_utf8_name),
 		cmocka_unit_test(test_disable_stops_token),
 	};
 	return cmocka_run_group_tests(tests, harness_setup, harness_teardown);

@@ -105,7 +105,12 @@ test('brug config shows every value with its source: flag, environment, file, de
 test('brug init: the contract, its checks, and migrate', async (t) => {
   const o = await initOrg(t, { org: 'Bakkerij Zoet', email: 'Baas@Bakkerij.example', password: 'broodjes-123' });
   assert.equal(o.email, 'baas@bakkerij.example');
-  if (o.dbPath) assert.ok((await stat(o.dbPath)).size > 0);
+  if (o.dbPath) {
+    const st = await stat(o.dbPath);
+    assert.ok(st.size > 0);
+    // it holds password hashes and the installation secret: owner only
+    assert.equal(st.mode & 0o777, 0o600, 'the database file is readable by its owner only');
+  }
   else assert.equal(await sql(o.db, 'SELECT count(*) FROM users'), '1');
 
   let r = await run(['init', '--db', o.db, '--org', 'Tweede', '--admin-email', 'baas@bakkerij.example',

@@ -32,7 +32,7 @@ test('/healthz and /readyz', async () => {
   assert.equal(r.status, 404);
   r = await fetch(srv.url('/healthz'), { method: 'POST' });
   assert.equal(r.status, 405);
-  assert.equal(r.headers.get('allow'), 'GET');
+  assert.equal(r.headers.get('allow'), 'GET, HEAD');
 });
 
 test('/metrics: Prometheus text, counted by route pattern and status', async () => {
@@ -203,7 +203,7 @@ test('errors: 404 and 405 as a page for browsers and JSON for the API', async ()
   assert.equal((await r.json()).error, 'not_found');
   r = await fetch(srv.url('/api/v1/teams/1'), { method: 'PUT', headers: { authorization: `Bearer ${tok}` } });
   assert.equal(r.status, 405);
-  assert.equal(r.headers.get('allow'), 'GET, PATCH, DELETE');
+  assert.equal(r.headers.get('allow'), 'GET, HEAD, PATCH, DELETE');
   assert.equal((await r.json()).error, 'method_not_allowed');
   r = await fetch(srv.url('/api/v1/teams'), {
     method: 'POST', headers: { authorization: `Bearer ${tok}`, 'content-type': 'text/plain' }, body: 'hallo',

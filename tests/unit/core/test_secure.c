@@ -97,6 +97,10 @@ static void test_interactive_and_rehash(void **state)
 	assert_int_equal(secure_setup("bogus"), BRUG_EINVAL);
 	assert_false(secure_password_needs_rehash(strong));
 	assert_true(secure_password_needs_rehash(weak));
+	/* and a lower configured cost asks for the stronger hash to follow */
+	assert_int_equal(secure_setup("test"), 0);
+	assert_true(secure_password_needs_rehash(strong));
+	assert_false(secure_password_needs_rehash(weak));
 }
 
 static bool b64url(char c)

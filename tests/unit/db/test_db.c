@@ -78,7 +78,7 @@ static void test_open_urls(void **state)
 {
 	struct fixture *f = *state;
 	assert_string_equal(db_backend(f->db), "sqlite");
-	assert_string_equal(db_dialect_id(f->db), "INTEGER PRIMARY KEY");
+	assert_string_equal(db_dialect_id(f->db), "INTEGER PRIMARY KEY AUTOINCREMENT");
 	char url[300];
 	struct db *db = NULL;
 	struct brug_err err = {0};
@@ -527,10 +527,37 @@ static void test_pool(void **state)
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
+/* Passwords never reach a log line or brug config's output. */
+static void test_url_redact(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *url, *want;
+	} cases[] = {
+		{"postgres://brug:s3cret@db.example:5432/brug", "postgres://brug:***@db.example:5432/brug"},
+		{"postgresql://brug@db/brug?sslmode=require", "postgresql://brug@db/brug?sslmode=require"},
+		{"postgres://db/brug?user=x&password=s3cret&sslmode=verify-full",
+		 "postgres://db/brug?user=x&password=***&sslmode=verify-full"},
+		{"postgres://u:p%40ss@h/d?password=x", "postgres://u:***@h/d?password=***"},
+		{"sqlite:./data/brug.db", "sqlite:./data/brug.db"},
+		{"./data/brug.db", "./data/brug.db"},
+		{"", ""},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char out[256];
+		db_url_redact(cases[i].url, out, sizeof(out));
+		assert_string_equal(out, cases[i].want);
+	}
+	char tiny[8];
+	db_url_redact("postgres://u:secret@h/d", tiny, sizeof(tiny));
+	assert_null(strstr(tiny, "secret"));
+}
+
 int main(void)
 {
 	jx_init();
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_url_redact),
 		T(test_open_urls),
 		T(test_arguments),
 		T(test_argument_count_is_checked),

@@ -27,6 +27,9 @@
  * sql/0001_foundation.sql): the email -> organisation look-up for sign-in,
  * and the migration bookkeeping itself. */
 static const char *const org_exempt[] = {"logins", "schema_migrations"};
+/* Indexes that serve the installation-wide job queue: workers ask for the
+ * next due job of any organisation (sql/0002_jobs.sql). */
+static const char *const index_exempt[] = {"jobs_queued", "jobs_running", "schedules_due"};
 
 struct fixture {
 	char dir[64];
@@ -257,6 +260,11 @@ static void test_org_id_rule(void **state)
 			const char *index = db_text(idx, 0);
 			char *first = NULL;
 			nindexes++;
+			bool queue = false;
+			for (size_t i = 0; i < sizeof(index_exempt) / sizeof(index_exempt[0]); i++)
+				queue |= strcmp(index, index_exempt[i]) == 0;
+			if (queue)
+				continue;
 			int rc = db_text_query(
 				f->db, &first,
 				"SELECT name FROM pragma_index_info(?) WHERE seqno = 0",

@@ -215,8 +215,12 @@ static void test_delete(void **state)
 	                 1);
 	assert_int_equal(members(f, bolt), 1);
 	fx_audit_none(f, mark);
-	/* the name is free again */
-	team(f, &w.cli_a, "Support");
+	/* the name is free again, and the new team gets a new id: an id
+	 * never points at another object than it once did */
+	int64_t last = team(f, &w.cli_a, "Last");
+	assert_int_equal(team_delete(f->db, &w.cli_a, last, &err), 0);
+	int64_t again = team(f, &w.cli_a, "Support");
+	assert_true(again > last);
 }
 
 static void test_member_set(void **state)
