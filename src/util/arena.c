@@ -101,15 +101,22 @@ char *arena_strdup(struct arena *a, const char *s)
 
 char *arena_printf(struct arena *a, const char *fmt, ...)
 {
+	/* most strings are short: format once into the stack, copy once */
+	char small[256];
 	va_list ap, cp;
 	va_start(ap, fmt);
 	va_copy(cp, ap);
-	int n = vsnprintf(NULL, 0, fmt, cp);
+	int n = vsnprintf(small, sizeof(small), fmt, cp);
 	va_end(cp);
 	if (n < 0)
 		n = 0;
-	char *p = arena_alloc(a, (size_t)n + 1);
-	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	char *p;
+	if ((size_t)n < sizeof(small)) {
+		p = arena_strndup(a, small, (size_t)n);
+	} else {
+		p = arena_alloc(a, (size_t)n + 1);
+		vsnprintf(p, (size_t)n + 1, fmt, ap);
+	}
 	va_end(ap);
 	return p;
 }
