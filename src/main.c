@@ -16,9 +16,11 @@ static const struct {
 	{"init", cmd_init, "create the database and an organisation with its administrator"},
 	{"demo", cmd_demo, "add a demo organisation to look around in"},
 	{"migrate", cmd_migrate, "apply database schema migrations"},
+	{"migrate-db", cmd_migrate_db, "copy an installation into an empty (PostgreSQL) database"},
 	{"user", cmd_user, "add, list, change passwords of, or disable users"},
 	{"token", cmd_token, "create, list or revoke API tokens"},
 	{"backup", cmd_backup, "write a consistent copy of the database"},
+	{"job", cmd_job, "list, retry or probe background jobs"},
 	{"config", cmd_config, "show the effective configuration and its sources"},
 	{"version", cmd_version, "show versions"},
 };
@@ -27,7 +29,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: brug COMMAND [options]   (brug COMMAND --help for more)\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 }
 
 int main(int argc, char **argv)

@@ -49,6 +49,10 @@ int api_tokens_create(struct req *req, struct resp *resp);
 int api_tokens_revoke(struct req *req, struct resp *resp);
 /* audit.c */
 int api_audit_list(struct req *req, struct resp *resp);
+/* jobs.c */
+int api_jobs_list(struct req *req, struct resp *resp);
+int api_jobs_retry(struct req *req, struct resp *resp);
+int api_jobs_probe(struct req *req, struct resp *resp);
 /* org.c */
 int api_org_show(struct req *req, struct resp *resp);
 int api_org_update(struct req *req, struct resp *resp);

@@ -82,6 +82,12 @@ const struct route routes[] = {
 
 	/* administration */
 	{"GET", "/audit", api_audit_list, 0, ROLE_ADMIN, 0, "audit", "The audit log"},
+	{"GET", "/jobs", api_jobs_list, 0, ROLE_ADMIN, 0, "jobs",
+	 "Background jobs by state, with the schedules"},
+	{"POST", "/jobs/probe", api_jobs_probe, 0, ROLE_ADMIN, 16 * KIB, "jobs",
+	 "Queue a probe job that shows the queue works"},
+	{"POST", "/jobs/{id}/retry", api_jobs_retry, 0, ROLE_ADMIN, 16 * KIB, NULL,
+	 "Queue a failed job again"},
 	{"GET", "/settings", api_org_show, 0, ROLE_ADMIN, 0, "settings", "Organisation settings"},
 	{"PATCH", "/settings", api_org_update, R_API, ROLE_ADMIN, 0, NULL,
 	 "Change organisation settings"},

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* brug serve: migrate, build the app, serve until SIGTERM or SIGINT, then
- * stop gracefully. Signals are blocked in every thread and taken by this
- * one with sigwait, so no handler runs in the middle of a request. A
- * housekeeping thread removes expired sessions and rate-limit windows. */
+/* brug serve: migrate, build the app, serve and run background jobs until
+ * SIGTERM or SIGINT, then stop gracefully: first the HTTP server (requests
+ * in flight finish), then the job workers. Signals are blocked in every
+ * thread and taken by this one with sigwait, so no handler runs in the
+ * middle of a request. */
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,42 +14,10 @@
 #include "api/routes.h"
 #include "cli/cli.h"
 #include "db/migrate.h"
-#include "domain/ratelimit.h"
-#include "domain/session.h"
+#include "db/jobs.h"
 #include "http/server.h"
+#include "jobs/worker.h"
 #include "util/log.h"
-
-struct housekeeping {
-	struct db_pool *pool;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	bool stop;
-};
-
-static void *housekeep(void *arg)
-{
-	struct housekeeping *h = arg;
-	pthread_mutex_lock(&h->lock);
-	while (!h->stop) {
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += 600;
-		pthread_cond_timedwait(&h->wake, &h->lock, &until);
-		if (h->stop)
-			break;
-		pthread_mutex_unlock(&h->lock);
-		struct db *db = NULL;
-		int64_t n = 0;
-		if (db_pool_get(h->pool, &db, NULL) == 0) {
-			if (session_purge(db, &n) == 0 && n)
-				log_info("msg=\"expired sessions removed\" count=%lld", (long long)n);
-			ratelimit_purge(db, 24 * 3600 * 1000);
-		}
-		pthread_mutex_lock(&h->lock);
-	}
-	pthread_mutex_unlock(&h->lock);
-	return NULL;
-}
 
 /* Room for many idle connections: raise the open-file limit to its hard
  * maximum. */
@@ -66,16 +35,13 @@ static int run(struct cli *c, struct db_pool *pool)
 	struct brug_err err = {0};
 	struct app *app = NULL;
 	struct server *srv = NULL;
-	struct housekeeping h = {.pool = pool, .lock = PTHREAD_MUTEX_INITIALIZER,
-				 .wake = PTHREAD_COND_INITIALIZER};
-	pthread_t hk;
 	if (app_new(&c->cfg, pool, routes, routes_count, &app, &err))
 		return cli_fail("cannot start", &err);
 	if (server_start(app, &srv, &err)) {
 		app_free(app);
 		return cli_fail("cannot serve", &err);
 	}
-	bool hk_started = pthread_create(&hk, NULL, housekeep, &h) == 0;
+	struct workers *workers = workers_start(pool, &c->cfg, (int)cfg_int(&c->cfg, CFG_WORKERS));
 	const char *listen = cfg_str(&c->cfg, CFG_LISTEN);
 	char host[256];
 	snprintf(host, sizeof(host), "%.*s", (int)(strrchr(listen, ':') - listen), listen);
@@ -95,13 +61,7 @@ static int run(struct cli *c, struct db_pool *pool)
 	log_info("msg=\"stopping\" signal=%s in_flight=%d", sig == SIGTERM ? "TERM" : "INT",
 		 server_active(srv));
 	server_stop(srv, (int)cfg_int(&c->cfg, CFG_SHUTDOWN_TIMEOUT));
-	if (hk_started) {
-		pthread_mutex_lock(&h.lock);
-		h.stop = true;
-		pthread_cond_signal(&h.wake);
-		pthread_mutex_unlock(&h.lock);
-		pthread_join(hk, NULL);
-	}
+	workers_stop(workers, (int)cfg_int(&c->cfg, CFG_SHUTDOWN_TIMEOUT));
 	app_free(app);
 	log_info("msg=\"stopped\"");
 	return 0;
@@ -130,6 +90,11 @@ int cmd_serve(int argc, char **argv)
 		cli_cleanup(&c);
 		return rc;
 	}
+	/* installation housekeeping, every ten minutes (one schedule for every
+	 * process on the database) */
+	struct brug_err err = {0};
+	if (schedule_ensure(db, 0, "housekeeping", "housekeeping", "{}", "*/10 * * * *", &err))
+		log_warn("msg=\"cannot schedule housekeeping\" detail=\"%s\"", err.detail);
 	db_close(db);
 	struct db_pool *pool = db_pool_new(cfg_str(&c.cfg, CFG_DB));
 	rc = run(&c, pool);

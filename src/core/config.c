@@ -49,6 +49,8 @@ const struct cfg_option cfg_options[CFG_COUNT] = {
 	[CFG_METRICS_TOKEN] = {"metrics-token", CFG_T_STR, "", 0, 0,
 			       "bearer token a Prometheus scraper sends for /metrics"
 			       " (without one, /metrics answers the local machine only)"},
+	[CFG_WORKERS] = {"workers", CFG_T_INT, "2", 0, 64,
+			 "background job workers in this process (0: none, a web-only process)"},
 };
 
 int config_find(const char *name)

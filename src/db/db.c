@@ -262,6 +262,11 @@ int db_lock(struct db *db, const char *name)
 	return db->ops->lock ? db->ops->lock(db, name) : 0;
 }
 
+const char *db_sql_skip_locked(const struct db *db)
+{
+	return db->ops->skip_locked ? db->ops->skip_locked : "";
+}
+
 bool db_in_tx(const struct db *db)
 {
 	return db->tx_depth > 0;

@@ -45,6 +45,9 @@ struct db_arg {
 /* An integer, or SQL NULL when x is 0 (for optional references). */
 #define DB_I0(x) ((x) ? DB_I(x) : (struct db_arg){.type = DBT_NULL, .null_as = DBT_INT})
 #define DB_NULLARG ((struct db_arg){.type = DBT_NULL, .null_as = DBT_TEXT})
+/* A NULL whose type the database infers from where it goes (an INSERT's
+ * column); not for `? IS NULL`. */
+#define DB_NULL_UNTYPED ((struct db_arg){.type = DBT_NULL, .null_as = DBT_NULL})
 /* The argument list of a call: DB_ARGS(DB_I(org), DB_T(name)). */
 #define DB_ARGS(...) \
 	(const struct db_arg[]){__VA_ARGS__}, \
@@ -117,6 +120,10 @@ int db_finish(struct db *db, int rc);
  * holds the lock called name, and holds it until the transaction ends.
  * (SQLite's write transaction already excludes every other writer.) */
 int db_lock(struct db *db, const char *name);
+/* What to append to a SELECT that picks rows for this transaction to take
+ * over, so concurrent takers skip each other's rows: " FOR UPDATE SKIP
+ * LOCKED" on PostgreSQL, "" on SQLite (one writer at a time anyway). */
+const char *db_sql_skip_locked(const struct db *db);
 /* True while a transaction is open on this connection. */
 bool db_in_tx(const struct db *db);
 /* Groups the reads of one request into one snapshot: on SQLite a deferred

@@ -30,6 +30,9 @@ struct db_ops {
 	/* serialises a named critical section across processes until the
 	 * transaction ends; NULL when the write transaction already does */
 	int (*lock)(struct db *db, const char *name);
+	/* appended to a SELECT that picks rows to take (" FOR UPDATE SKIP
+	 * LOCKED"), or "" where the write transaction already excludes others */
+	const char *skip_locked;
 };
 
 struct db {

@@ -17,6 +17,7 @@
 
 #include "db/db_impl.h"
 #include "util/buf.h"
+#include "util/clock.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
 
@@ -46,6 +47,7 @@ struct pg {
 	size_t evict;
 	unsigned long serial;
 	int64_t changes;
+	int64_t retry_at; /* monotonic ms: no reconnect attempt before this */
 };
 
 struct pg_rows {
@@ -125,12 +127,13 @@ static uint64_t hash_text(const char *s, uint64_t h)
 static char type_char(const struct db_arg *a)
 {
 	enum db_type t = a->type == DBT_NULL ? a->null_as : a->type;
-	return t == DBT_INT ? 'i' : t == DBT_REAL ? 'r' : 't';
+	return t == DBT_INT ? 'i' : t == DBT_REAL ? 'r' : t == DBT_TEXT ? 't' : 'u';
 }
 
+/* 'u': a NULL of no stated type, which the server types from its context */
 static unsigned oid_of(char t)
 {
-	return t == 'i' ? OID_INT8 : t == 'r' ? OID_FLOAT8 : OID_TEXT;
+	return t == 'i' ? OID_INT8 : t == 'r' ? OID_FLOAT8 : t == 't' ? OID_TEXT : 0;
 }
 
 /* "NAME=value", malloc'd. */
@@ -210,21 +213,41 @@ static struct pg_stmt *statement(struct pg *p, const char *sql, const struct db_
 }
 
 /* Before a query outside a transaction: a lost connection is reset. */
+/* Before a query outside a transaction: a lost connection is reset. While
+ * the server stays away, one attempt a second: the requests in between fail
+ * at once with BRUG_EUNAVAIL (503) rather than each waiting for a connect
+ * timeout. */
 static void revive(struct pg *p)
 {
 	if (PQstatus(p->c) == CONNECTION_OK || p->base.tx_depth > 0)
 		return;
+	int64_t now = clock_mono_ns() / 1000000;
+	if (now < p->retry_at)
+		return;
 	PQreset(p->c);
 	forget_statements(p);
-	if (PQstatus(p->c) == CONNECTION_OK)
+	if (PQstatus(p->c) == CONNECTION_OK) {
+		PQclear(PQexec(p->c, "SET client_min_messages = warning"));
 		log_info("msg=\"postgres connection restored\"");
+		p->retry_at = 0;
+	} else {
+		p->retry_at = now + 1000;
+	}
 }
 
-static int pg_query(struct db *db, struct db_rows **out, const char *sql, const struct db_arg *args,
-		    size_t n)
+/* A connection can die unnoticed (the server restarted): the next
+ * statement finds out. Outside a transaction, a read (or BEGIN, which has
+ * done nothing yet) is then tried once more on a fresh connection; a write
+ * is not, as it may have been done before the answer was lost. */
+static bool worth_retrying(struct pg *p, const char *sql)
 {
-	struct pg *p = (struct pg *)db;
-	revive(p);
+	return PQstatus(p->c) == CONNECTION_BAD && p->base.tx_depth == 0 &&
+	       (!strncmp(sql, "SELECT", 6) || !strcmp(sql, "BEGIN"));
+}
+
+static int run_query(struct pg *p, struct db_rows **out, const char *sql, const struct db_arg *args,
+		     size_t n)
+{
 	int rc = 0;
 	struct pg_stmt *st = statement(p, sql, args, n, &rc);
 	if (!st)
@@ -274,6 +297,20 @@ static int pg_query(struct db *db, struct db_rows **out, const char *sql, const 
 	r->nrows = PQntuples(res);
 	*out = &r->base;
 	return 0;
+}
+
+static int pg_query(struct db *db, struct db_rows **out, const char *sql, const struct db_arg *args,
+		    size_t n)
+{
+	struct pg *p = (struct pg *)db;
+	revive(p);
+	int rc = run_query(p, out, sql, args, n);
+	if (rc == BRUG_EUNAVAIL && worth_retrying(p, sql)) {
+		p->retry_at = 0;
+		revive(p);
+		rc = run_query(p, out, sql, args, n);
+	}
+	return rc;
 }
 
 static int pg_next(struct db_rows *rows)
@@ -383,9 +420,21 @@ static int simple(struct pg *p, const char *sql, struct brug_err *err)
 static int pg_tx(struct db *db, const char *verb)
 {
 	struct pg *p = (struct pg *)db;
-	if (!strcmp(verb, "BEGIN"))
+	if (strcmp(verb, "BEGIN") != 0)
+		return simple(p, verb, NULL);
+	/* db_begin counts the transaction before it starts it: nothing has
+	 * been done in it yet, so a dead connection may be replaced */
+	int depth = p->base.tx_depth;
+	p->base.tx_depth = 0;
+	revive(p);
+	int rc = simple(p, verb, NULL);
+	if (rc == BRUG_EUNAVAIL && worth_retrying(p, verb)) {
+		p->retry_at = 0;
 		revive(p);
-	return simple(p, verb, NULL);
+		rc = simple(p, verb, NULL);
+	}
+	p->base.tx_depth = depth;
+	return rc;
 }
 
 static int pg_exec_script(struct db *db, const char *sql, struct brug_err *err)
@@ -473,6 +522,7 @@ static const struct db_ops pg_ops = {
 	.exec_script = pg_exec_script,
 	.backup = pg_backup,
 	.lock = pg_lock,
+	.skip_locked = " FOR UPDATE SKIP LOCKED",
 };
 
 int db_pg_open(const char *url, struct db **out, struct brug_err *err)

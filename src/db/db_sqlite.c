@@ -415,6 +415,7 @@ static const struct db_ops lite_ops = {
 	.changes = lite_changes,
 	.tx = lite_tx,
 	.snapshot = lite_snapshot,
+	.skip_locked = "",
 	.exec_script = lite_exec_script,
 	.backup = lite_backup,
 };

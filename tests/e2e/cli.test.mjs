@@ -361,3 +361,38 @@ test('brug serve --listen [::1]:0 serves on IPv6 loopback', async (t) => {
   assert.equal(res.status, 200);
   await res.arrayBuffer();
 });
+
+test('brug migrate-db copies an installation into an empty database and verifies it', async (t) => {
+  const dir = await tempDir(t);
+  const src = `sqlite:${path.join(dir, 'source.db')}`;
+  await runOk(['demo', '--db', src]);
+  await runOk(['job', 'probe', '--db', src, '--count', '2']);
+  const target = (await newDatabase(t, dir)).db;
+  const r = await runOk(['migrate-db', '--from', src, '--to', target]);
+  // every table, with its rows and checksum, verified
+  for (const table of ['orgs', 'users', 'teams', 'team_members', 'logins', 'audit_log', 'jobs']) {
+    assert.match(r.stdout, new RegExp(`^${table}\\s+\\d+ rows\\s+checksum [0-9a-f]{16} ok$`, 'm'));
+  }
+  assert.match(r.stdout, /^users\s+22 rows/m);
+  assert.match(r.stdout, /copied everything to .* \(schema version \d+\)/);
+  assert.equal(await sql(target, 'SELECT count(*) FROM team_members'), '22');
+
+  // the copy serves: the demo login works, and new rows get new ids
+  const srv = await serve(t, { db: target });
+  const c = new Client(srv.base);
+  await c.login('beheer@polderwarmte.example', 'brug-demo');
+  const tok = await createToken(target, 'beheer@polderwarmte.example');
+  const made = await api(srv.base, tok, 'POST', '/teams', { name: 'Na de verhuizing' });
+  assert.equal(made.status, 201);
+  assert.equal(made.body.id, 7, 'ids continue after the copied ones');
+
+  // into a database that is not empty: refused, and nothing changes
+  const again = await run(['migrate-db', '--from', src, '--to', target]);
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /the target is not empty/);
+  assert.equal(await sql(target, 'SELECT count(*) FROM teams'), '7');
+  // from anything but SQLite, or without both ends: refused
+  assert.equal((await run(['migrate-db', '--from', src])).code, 2);
+  const other = await run(['migrate-db', '--from', target, '--to', `sqlite:${path.join(dir, 'x.db')}`]);
+  if (BACKEND === 'pg') assert.match(other.stderr, /the source must be a SQLite database/);
+});

@@ -86,16 +86,37 @@ function psql(url, sql) {
  * SQLite a file in dir (dbPath is its path); on PostgreSQL a database on
  * the test cluster (dbPath is null).
  */
-export async function newDatabase(t, dir) {
+export async function newDatabase(t, dir, { pgAdmin = PG_ADMIN } = {}) {
   if (BACKEND === 'sqlite') {
     const dbPath = path.join(dir, `b${dbSerial++}.db`);
     return { db: `sqlite:${dbPath}`, dbPath };
   }
   const name = `brug_e2e_${process.pid}_${dbSerial++}`;
-  await psql(PG_ADMIN, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await psql(PG_ADMIN, `CREATE DATABASE ${name}`);
-  t.after(() => psql(PG_ADMIN, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-  return { db: PG_ADMIN.replace(/\/[^/]*$/, `/${name}`), dbPath: null };
+  await psql(pgAdmin, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await psql(pgAdmin, `CREATE DATABASE ${name}`);
+  t.after(() => psql(pgAdmin, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  return { db: pgAdmin.replace(/\/[^/]*$/, `/${name}`), dbPath: null };
+}
+
+/**
+ * A PostgreSQL cluster of the test's own (scripts/pg-cluster.sh), for tests
+ * that stop and start the server: stopping the shared cluster would pull it
+ * from under every suite running alongside. Removed when scope ends (give
+ * it a fileScope(), so the databases and servers of the tests go first).
+ * {admin: URL, dir, ctl(cmd)} where ctl runs `pg-cluster.sh cmd dir`.
+ */
+export async function privateCluster(scope) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'brug-pg-'));
+  const script = path.join(ROOT, 'scripts', 'pg-cluster.sh');
+  const ctl = (cmd) => new Promise((resolve, reject) => {
+    const p = spawn(script, [cmd, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.on('close', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`pg-cluster.sh ${cmd}: ${code}`))));
+  });
+  const admin = await ctl('start');
+  scope.after(() => ctl('stop'));
+  return { admin, dir, ctl };
 }
 
 /** One SQL statement on a test database (sqlite3 or psql): its output. */
@@ -135,9 +156,9 @@ export async function runOk(args, opts) {
 
 /** `brug init` in a fresh folder: {dir, dbPath, db, org, email, password}. */
 export async function initOrg(t, { org = 'Testbedrijf B.V.', email = 'admin@test.example',
-  password = 'geheim-wachtwoord', lang, dir } = {}) {
+  password = 'geheim-wachtwoord', lang, dir, pgAdmin } = {}) {
   dir ??= await tempDir(t);
-  const { db, dbPath } = await newDatabase(t, dir);
+  const { db, dbPath } = await newDatabase(t, dir, { pgAdmin });
   const args = ['init', '--db', db, '--org', org, '--admin-email', email, '--admin-password',
     password, '--password-cost', 'test'];
   if (lang) args.push('--lang', lang);
@@ -169,7 +190,8 @@ const LISTENING = /^brug (\S+) is listening on http:\/\/([^/\s]+):(\d+)\/$/m;
  * Starts `brug serve --db DB --listen 127.0.0.1:0` and waits for the line
  * that names the port. The returned server records its stderr (the log)
  * line by line; stop() sends SIGTERM and reports the exit. After the test
- * the server is stopped if it still runs, and it must have exited 0.
+ * the server is stopped if it still runs, and it must have exited 0 -- or,
+ * when the test killed it with kill(), died of that SIGKILL.
  */
 export async function serve(t, { db, args = [], env = {}, listen = '127.0.0.1:0', readyMs = 20000 } = {}) {
   const argv = ['serve', '--db', db, '--listen', listen, '--password-cost', 'test', ...args];
@@ -179,7 +201,8 @@ export async function serve(t, { db, args = [], env = {}, listen = '127.0.0.1:0'
   const srv = new Server(proc, argv);
   t.after(async () => {
     const r = await srv.stop();
-    assert.equal(r.code, 0, `brug serve exited with ${r.code} (${r.signal ?? 'no signal'})\n${srv.logTail()}`);
+    if (srv.killed) assert.equal(r.signal, 'SIGKILL', `the killed brug serve exited with ${r.code} (${r.signal})`);
+    else assert.equal(r.code, 0, `brug serve exited with ${r.code} (${r.signal ?? 'no signal'})\n${srv.logTail()}`);
   });
   const m = await srv.started(readyMs);
   VERSION = m[1];
@@ -196,6 +219,7 @@ export class Server {
     this.stdout = '';
     this.lines = [];
     this.exit = null;
+    this.killed = false;
     this.exited = new Promise((resolve) => {
       proc.on('close', (code, signal) => { this.exit = { code, signal }; resolve(this.exit); });
     });
@@ -244,6 +268,14 @@ export class Server {
   }
 
   signal(sig) { if (!this.exit) this.proc.kill(sig); }
+
+  /** SIGKILL, as a crash would: no clean-up in the process. Resolves with
+   * the exit; the clean-up after the test then expects this death. */
+  kill() {
+    this.killed = true;
+    if (!this.exit) this.proc.kill('SIGKILL');
+    return this.exited;
+  }
 
   /** SIGTERM, then the exit ({code, signal}); SIGKILL after timeoutMs. */
   async stop(timeoutMs = 30000) {

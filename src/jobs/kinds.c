@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Every kind of background job, and the code that runs it. Later
+ * capabilities (mail, webhooks, reminders, the digest) add theirs here. */
+#include <stdio.h>
+#include <unistd.h>
+
+#include "domain/ratelimit.h"
+#include "domain/session.h"
+#include "jobs/worker.h"
+#include "util/jx.h"
+
+#define DAY_MS (24 * 3600 * 1000LL)
+
+/* Installation housekeeping: expired sessions, old rate-limit windows and
+ * finished jobs go. */
+static int housekeeping(struct job_ctx *c)
+{
+	int64_t sessions = 0, jobs = 0;
+	int rc = session_purge(c->db, &sessions);
+	if (!rc)
+		rc = ratelimit_purge(c->db, DAY_MS);
+	if (!rc)
+		rc = jobs_purge(c->db, 7 * DAY_MS, &jobs);
+	if (rc)
+		snprintf(c->error, sizeof(c->error), "housekeeping: %s", rc_code(rc));
+	return rc;
+}
+
+/* A job that proves the queue works end to end: it waits sleep_ms (at most
+ * ten minutes) and then succeeds, or fails with message when fail is true.
+ * Administrators start one from the jobs page; tests use it too. */
+static int probe(struct job_ctx *c)
+{
+	int64_t ms = jx_int(c->payload, "sleep_ms", 0);
+	if (ms > 0)
+		usleep((useconds_t)(ms > 600000 ? 600000 : ms) * 1000);
+	if (jx_bool(c->payload, "fail", false)) {
+		const char *m = jx_str(c->payload, "message");
+		snprintf(c->error, sizeof(c->error), "%s", m ? m : "the probe was asked to fail");
+		return BRUG_EINVAL;
+	}
+	return 0;
+}
+
+const struct job_kind job_kinds[] = {
+	{"housekeeping", housekeeping, "Remove expired sessions, old limits and finished jobs"},
+	{"probe", probe, "A test job: proves the queue runs"},
+};
+const size_t job_kinds_count = sizeof(job_kinds) / sizeof(job_kinds[0]);
