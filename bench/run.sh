@@ -1,29 +1,46 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
-# `make bench`: measures brug against a minimal libmicrohttpd server
-# (bench/minimal.c) in the same run and prints one table.
+# `make bench`: measures brug against baselines measured in the same run
+# and prints one table: reads against a minimal libmicrohttpd server
+# (bench/minimal.c), writes against a bare insert loop on the same database
+# engine (bench/sqlite_insert.c, bench/pg_insert.c).
 #
-#   bench/run.sh BUILD_DIR      BUILD_DIR holds brug and bench/bench_minimal
+#   bench/run.sh BUILD_DIR      BUILD_DIR holds brug and bench/bench_*
 #
 # What it does: creates a throw-away database per backend (brug init, brug
 # token create), starts `brug serve` on it with the access log OFF (a
 # benchmark of the request path, not of log writing) and the minimal server,
-# checks every row answers 2xx, warms every row up, then runs wrk on every
-# row BENCH_ROUNDS times. Rounds are interleaved (row 1, row 2, ... then
-# again), so background load on a shared machine hits every row alike.
+# checks every row answers as it should, warms every row up, then runs
+# every row BENCH_ROUNDS times. Rounds are interleaved (row 1, row 2, ...
+# then again), so background load on a shared machine hits every row alike.
 #
-# A row is one line (see "The rows" below):
-#   bench_row NAME URL HEADERS BASELINE TARGET [METHOD [BODY_FILE]]
+# A row is one line (see "The rows" below), measured by wrk:
+#   bench_row NAME URL HEADERS BASELINE TARGET [METHOD [BODY_FILE [STATUS]]]
 #     NAME      what the table shows; other rows name it as their baseline
 #     URL       @SERVER/PATH, SERVER a name given to start_minimal/start_brug
 #     HEADERS   "Name: value|Name: value" (may be empty)
 #     BASELINE  NAME of an earlier row, or "" for none
 #     TARGET    least ratio to the baseline, e.g. 0.6, or "" for none
-#     METHOD, BODY_FILE   for writes: e.g. POST "$BENCH_DATA/answer.json"
+#     METHOD, BODY_FILE   for writes: e.g. POST "$BENCH_DATA/answer.json";
+#               each @UNIQUE@ in the body becomes a text no other request
+#               of the run gets (see wrk.lua), for writes of unique names
+#     STATUS    the status every answer must have, e.g. 201 ("": any 2xx)
+# or by a program of its own (a baseline that is not an HTTP server):
+#   bench_cmd NAME FUNCTION
+#     FUNCTION SECONDS   runs it for SECONDS and prints a BENCH line as
+#               wrk.lua's with cpu_us= and rss_kb= of its own (txloop.h)
 # Rows that depend on a database go in rows_backend, which runs once per
 # backend in BENCH_BACKENDS; a backend is a function backend_NAME that
-# creates a database, starts brug on it and sets $srv and $token (see
-# backend_sqlite). PostgreSQL becomes backend_pg plus "pg" in the list.
+# creates a database, starts brug on it and sets $srv, $token, and
+# $insert_loop and $insert_name, the function and name of its write
+# baseline (see backend_sqlite, backend_pg).
+#
+# PostgreSQL: a throw-away cluster made by scripts/pg-cluster.sh in this
+# run's temporary folder (stopped and removed on exit), with that script's
+# settings (fsync=off: no commit waits for the disk, as SQLite's
+# synchronous=NORMAL in WAL mode does not sync each commit either); the
+# table's header shows the settings that matter for writes. brug and the
+# libpq loop write to two databases of the same cluster.
 #
 # The figures: req/s is the median over the rounds; p50 and p99 are wrk's
 # latency percentiles (median over the rounds); peak RSS is the server's
@@ -34,17 +51,21 @@
 # figure to watch. The spread column is (max - min) / median of req/s.
 # cpu/req is the server's own CPU time (utime + stime from /proc/PID/stat)
 # per request: the steadiest figure on a busy machine, and the one to
-# compare when looking for where the time goes.
+# compare when looking for where the time goes. For an insert loop, req/s
+# is transactions per second and cpu/req and peak RSS are the loop
+# program's own (getrusage); on PostgreSQL neither side counts the
+# database server's CPU.
 #
 # Exit status: a missed target prints FAIL but exits 0, because a benchmark
 # is a measurement, not a test: the number is the result, and a loaded CI
 # machine must not turn red over it. The exit status is non-zero only when
-# something broke: a build product missing, a server that does not start,
-# a row that does not answer 2xx, wrk errors or non-2xx answers mid-run.
+# something broke: a build product missing, a server or database that does
+# not start, a row that does not answer as it should, wrk errors or answers
+# with another status mid-run, a failed transaction in an insert loop.
 #
 # Settings (environment): BENCH_ROUNDS (3), BENCH_DURATION (10, seconds),
 # BENCH_WARMUP (3, seconds per row), BENCH_THREADS (2, wrk threads),
-# BENCH_CONNECTIONS (64), BENCH_BACKENDS ("sqlite"), BENCH_ROWS (an ERE:
+# BENCH_CONNECTIONS (64), BENCH_BACKENDS ("sqlite pg"), BENCH_ROWS (an ERE:
 # run only rows whose NAME matches, plus their baselines), BENCH_RAW (a
 # folder to keep the raw per-run results in, for comparing runs).
 # shellcheck disable=SC2317 # cleanup and backend_* are called indirectly
@@ -56,25 +77,35 @@ DURATION=${BENCH_DURATION:-10}
 WARMUP=${BENCH_WARMUP:-3}
 THREADS=${BENCH_THREADS:-2}
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
-BACKENDS=${BENCH_BACKENDS:-sqlite}
+BACKENDS=${BENCH_BACKENDS:-sqlite pg}
 ONLY=${BENCH_ROWS:-}
 RAW=${BENCH_RAW:-}
 HERE=$(cd "$(dirname "$0")" && pwd)
 BRUG=$BUILD/brug
 MINIMAL=$BUILD/bench/bench_minimal
+SQLITE_INSERT=$BUILD/bench/bench_sqlite_insert
+PG_INSERT=$BUILD/bench/bench_pg_insert
+PG_CLUSTER=$HERE/../scripts/pg-cluster.sh
 LUA=$HERE/wrk.lua
+# connections of the insert loops: as many as brug serve has threads (one
+# per online core, as src/http/mhd.c and the loops count them)
+CORES=$(getconf _NPROCESSORS_ONLN)
 
 die() { echo "bench: $*" >&2; exit 1; }
-for f in "$BRUG" "$MINIMAL"; do [ -x "$f" ] || die "$f is missing: build $BUILD first"; done
+for f in "$BRUG" "$MINIMAL" "$SQLITE_INSERT" "$PG_INSERT"; do
+	[ -x "$f" ] || die "$f is missing: build $BUILD first"
+done
 command -v wrk >/dev/null || die "wrk is missing (scripts/deps.sh bench installs it)"
 command -v curl >/dev/null || die "curl is missing (scripts/deps.sh bench installs it)"
 # a developer's BRUG_* settings (BRUG_CONFIG, BRUG_THREADS, ...) must not
-# change what is measured
-while read -r v; do unset "$v"; done < <(compgen -e | grep '^BRUG_' || true)
+# change what is measured, nor must libpq's PG* ones (PGOPTIONS, ...)
+while read -r v; do unset "$v"; done < <(compgen -e | grep -E '^(BRUG_|PG)' || true)
 
+umask 077 # the files here are nobody else's business (see backend_pg)
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/brug-bench.XXXXXX")
 declare -A SERVER_PID=() SERVER_PORT=() SERVER_LOG=()
-WRK_PID=""
+WRK_PID=""  # wrk, or an insert loop, while one runs
+PG_DIR=""   # the PostgreSQL cluster, once one is started
 
 # Everything this script started, and nothing else, by process id.
 cleanup() {
@@ -91,6 +122,8 @@ cleanup() {
 		kill -KILL "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
 	done
+	# after the servers, so none of them sees its database go away
+	if [ -n "$PG_DIR" ]; then "$PG_CLUSTER" stop "$PG_DIR" || true; fi
 	rm -rf "$TMP"
 	exit "$status"
 }
@@ -136,22 +169,62 @@ start_brug() { # NAME DB_URL [brug serve settings...]
 
 # ---- database backends -----------------------------------------------------
 # backend_NAME: create a database, start brug on it as server brug_NAME, set
-# srv (the server's name) and token (an API token of an administrator).
+# srv (the server's name) and token (an API token of an administrator), and
+# insert_loop and insert_name: a function that runs the backend's bare
+# insert loop (the write baseline) for SECONDS, and the row name for it.
+
+# brug_db NAME DB_URL: brug init and an administrator's token, into $token.
+brug_db() {
+	"$BRUG" init --db "$2" --org Bench --admin-email bench@example.com \
+		--admin-password bench-pass-1 >"$TMP/init-$1.out" 2>&1 ||
+		{ cat "$TMP/init-$1.out" >&2; die "brug init failed ($1)"; }
+	token=$("$BRUG" token create --db "$2" --email bench@example.com 2>"$TMP/token.err") ||
+		{ cat "$TMP/token.err" >&2; die "brug token create failed ($1)"; }
+}
 
 backend_sqlite() {
 	local db=sqlite:$TMP/b.db
-	"$BRUG" init --db "$db" --org Bench --admin-email bench@example.com \
-		--admin-password bench-pass-1 >"$TMP/init.out" 2>&1 ||
-		{ cat "$TMP/init.out" >&2; die "brug init failed"; }
-	token=$("$BRUG" token create --db "$db" --email bench@example.com 2>"$TMP/token.err") ||
-		{ cat "$TMP/token.err" >&2; die "brug token create failed"; }
+	brug_db sqlite "$db"
 	srv=brug_sqlite
 	start_brug "$srv" "$db"
+	insert_loop=insert_sqlite insert_name="SQLite insert loop"
 }
+# exec: the caller's $! is the loop itself, which cleanup can stop
+insert_sqlite() { exec "$SQLITE_INSERT" -t "$CORES" -d "$1" "$TMP/insert.db"; }
+
+backend_pg() {
+	command -v psql >/dev/null || die "psql is missing (scripts/deps.sh bench installs it)"
+	# The cluster belongs to the unprivileged user postgres (initdb will
+	# not run as root), which must be able to reach its folder in $TMP.
+	[ "$(id -u)" != 0 ] || chmod 711 "$TMP"
+	PG_DIR=$TMP/pg
+	local admin
+	admin=$("$PG_CLUSTER" start "$PG_DIR" 2>"$TMP/pg-cluster.err") || {
+		cat "$TMP/pg-cluster.err" "$PG_DIR/initdb.log" "$PG_DIR/server.log" >&2 2>/dev/null
+		die "the PostgreSQL cluster did not start (scripts/pg-cluster.sh)"
+	}
+	PG_VERSION=$(psql "$admin" -XAtc 'SHOW server_version' 2>/dev/null) || PG_VERSION="?"
+	PG_SETTINGS=$(psql "$admin" -XAtc "SELECT string_agg(name || '=' || setting, ', ' ORDER BY name)
+		FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes')" \
+		2>/dev/null) || PG_SETTINGS="?"
+	local d
+	for d in brug_bench insert_loop; do
+		psql "$admin" -Xq -v ON_ERROR_STOP=1 -c "CREATE DATABASE $d" >"$TMP/psql.out" 2>&1 ||
+			{ cat "$TMP/psql.out" >&2; die "cannot create database $d"; }
+	done
+	PG_LOOP_URL=${admin%/*}/insert_loop
+	local db=${admin%/*}/brug_bench
+	brug_db pg "$db"
+	srv=brug_pg
+	start_brug "$srv" "$db"
+	insert_loop=insert_pg insert_name="libpq insert loop"
+}
+insert_pg() { exec "$PG_INSERT" -t "$CORES" -d "$1" "$PG_LOOP_URL"; }
 
 # ---- the row list ----------------------------------------------------------
 
 ROW_NAME=() ROW_URL=() ROW_HEADERS=() ROW_BASE=() ROW_TARGET=() ROW_METHOD=() ROW_BODY=()
+ROW_STATUS=() ROW_CMD=()
 
 # row_index NAME: prints the index of the row called NAME, or fails.
 row_index() {
@@ -162,9 +235,9 @@ row_index() {
 	return 1
 }
 
-bench_row() { # NAME URL HEADERS BASELINE TARGET [METHOD [BODY_FILE]]
-	if [ $# -lt 5 ] || [ $# -gt 7 ]; then
-		die "bench_row NAME URL HEADERS BASELINE TARGET [METHOD [BODY_FILE]]: got $*"
+bench_row() { # NAME URL HEADERS BASELINE TARGET [METHOD [BODY_FILE [STATUS]]]
+	if [ $# -lt 5 ] || [ $# -gt 8 ]; then
+		die "bench_row NAME URL HEADERS BASELINE TARGET [METHOD [BODY_FILE [STATUS]]]: got $*"
 	fi
 	local s=${2#@}
 	if [[ $2 != @*/* ]] || [ -z "${SERVER_PORT[${s%%/*}]+x}" ]; then
@@ -173,9 +246,18 @@ bench_row() { # NAME URL HEADERS BASELINE TARGET [METHOD [BODY_FILE]]
 	[ -z "$4" ] || row_index "$4" >/dev/null || die "row '$1': baseline '$4' is not an earlier row"
 	[ -z "$5" ] || [[ $5 =~ ^[0-9]*\.?[0-9]+$ ]] || die "row '$1': target '$5' is not a number"
 	[ -z "${7:-}" ] || [ -r "$7" ] || die "row '$1': cannot read body file '$7'"
+	[ -z "${8:-}" ] || [[ $8 =~ ^[1-5][0-9][0-9]$ ]] || die "row '$1': status '$8' is not one"
 	row_index "$1" >/dev/null && die "row '$1' is declared twice"
 	ROW_NAME+=("$1") ROW_URL+=("$2") ROW_HEADERS+=("$3") ROW_BASE+=("$4") ROW_TARGET+=("$5")
-	ROW_METHOD+=("${6:-GET}") ROW_BODY+=("${7:-}")
+	ROW_METHOD+=("${6:-GET}") ROW_BODY+=("${7:-}") ROW_STATUS+=("${8:-}") ROW_CMD+=("")
+}
+
+bench_cmd() { # NAME FUNCTION
+	[ $# -eq 2 ] || die "bench_cmd NAME FUNCTION: got $*"
+	declare -F "$2" >/dev/null || die "row '$1': no function '$2'"
+	row_index "$1" >/dev/null && die "row '$1' is declared twice"
+	ROW_NAME+=("$1") ROW_URL+=("") ROW_HEADERS+=("") ROW_BASE+=("") ROW_TARGET+=("")
+	ROW_METHOD+=("") ROW_BODY+=("") ROW_STATUS+=("") ROW_CMD+=("$2")
 }
 
 # ---- The rows ----------------------------------------------------------------
@@ -189,14 +271,18 @@ rows_common() {
 }
 
 # Rows per backend ($1), against its server $srv with an administrator's
-# API token $token. A write row writes its body file first, e.g.
-#   printf '{"name":"x"}' >"$BENCH_DATA/team.json"
-#   bench_row "POST /api/v1/teams [$be]" "@$srv/api/v1/teams" \
-#       "$auth|$json|Content-Type: application/json" "$BASE" "" POST "$BENCH_DATA/team.json"
+# API token $token; the write rows' baseline is the backend's bare insert
+# loop ($insert_loop). A write row writes its body file first.
 rows_backend() {
 	local be=$1 json="Accept: application/json" auth="Authorization: Bearer $token"
+	local post="Content-Type: application/json"
 	bench_row "GET /healthz [$be]"           "@$srv/healthz"    ""           "$BASE" ""
 	bench_row "GET /api/v1/me, token [$be]"  "@$srv/api/v1/me"  "$auth|$json" "$BASE" 0.6
+	# a team and its audit row in one transaction; a unique name each
+	printf '{"name":"bench @UNIQUE@","description":"Made by make bench"}' >"$BENCH_DATA/team.json"
+	bench_cmd "$insert_name [$be]" "$insert_loop"
+	bench_row "POST /api/v1/teams, token [$be]" "@$srv/api/v1/teams" "$auth|$json|$post" \
+		"$insert_name [$be]" "" POST "$BENCH_DATA/team.json" 201
 }
 
 # ---- measuring -------------------------------------------------------------
@@ -207,34 +293,50 @@ row_url() {
 	echo "http://127.0.0.1:${SERVER_PORT[${s%%/*}]}/${s#*/}"
 }
 
-# wrk_row I SECONDS OUT: one wrk run of row I; its BENCH line goes to OUT.
-wrk_row() {
-	BENCH_METHOD=${ROW_METHOD[$1]} BENCH_HEADERS=${ROW_HEADERS[$1]} \
-		BENCH_BODY_FILE=${ROW_BODY[$1]} \
-		wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2"s --timeout 5s -s "$LUA" "$(row_url "$1")" \
-		>"$TMP/wrk.out" 2>&1 &
+# run_row I SECONDS OUT: one run of row I (wrk, or the row's program); its
+# BENCH line goes to OUT.
+WRK_RUNS=0 # numbers the wrk runs, which makes @UNIQUE@ unique in the run
+run_row() {
+	local what
+	if [ -n "${ROW_CMD[$1]}" ]; then
+		what=${ROW_CMD[$1]}
+		"${ROW_CMD[$1]}" "$2" >"$TMP/wrk.out" 2>&1 &
+	else
+		what=wrk
+		WRK_RUNS=$((WRK_RUNS + 1))
+		BENCH_METHOD=${ROW_METHOD[$1]} BENCH_HEADERS=${ROW_HEADERS[$1]} \
+			BENCH_BODY_FILE=${ROW_BODY[$1]} BENCH_EXPECT=${ROW_STATUS[$1]} \
+			BENCH_RUN=$WRK_RUNS \
+			wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2"s --timeout 5s -s "$LUA" "$(row_url "$1")" \
+			>"$TMP/wrk.out" 2>&1 &
+	fi
 	WRK_PID=$!
-	wait "$WRK_PID" || { cat "$TMP/wrk.out" >&2; die "wrk failed on '${ROW_NAME[$1]}'"; }
+	wait "$WRK_PID" || { cat "$TMP/wrk.out" >&2; die "$what failed on '${ROW_NAME[$1]}'"; }
 	WRK_PID=""
-	grep '^BENCH ' "$TMP/wrk.out" >"$3" || { cat "$TMP/wrk.out" >&2; die "no result from wrk"; }
+	grep '^BENCH ' "$TMP/wrk.out" >"$3" || { cat "$TMP/wrk.out" >&2; die "no result from $what"; }
 }
 
-# check_row I: one request by curl; the row must answer 2xx.
+# check_row I: one request by curl; the row must answer its status (or
+# 2xx). A program row runs for a moment and must succeed.
 check_row() {
+	if [ -n "${ROW_CMD[$1]}" ]; then
+		run_row "$1" 0.5 "$TMP/check.out"
+		return
+	fi
 	local args=(-sS -o "$TMP/check.body" -w '%{http_code}' -X "${ROW_METHOD[$1]}") h code
 	local -a hs=()
 	IFS='|' read -r -a hs <<<"${ROW_HEADERS[$1]}"
 	for h in "${hs[@]}"; do args+=(-H "$h"); done
-	[ -n "${ROW_BODY[$1]}" ] && args+=(--data-binary "@${ROW_BODY[$1]}")
+	if [ -n "${ROW_BODY[$1]}" ]; then
+		sed 's/@UNIQUE@/check/g' "${ROW_BODY[$1]}" >"$TMP/check.req"
+		args+=(--data-binary "@$TMP/check.req")
+	fi
 	code=$(curl "${args[@]}" "$(row_url "$1")") || die "'${ROW_NAME[$1]}': request failed"
-	case $code in
-	2??) ;;
-	*)
-		head -c 400 "$TMP/check.body" >&2
-		echo >&2
-		die "'${ROW_NAME[$1]}' answered $code, not 2xx"
-		;;
-	esac
+	if [ -n "${ROW_STATUS[$1]}" ] && [ "$code" = "${ROW_STATUS[$1]}" ]; then return 0; fi
+	if [ -z "${ROW_STATUS[$1]}" ] && [[ $code == 2?? ]]; then return 0; fi
+	head -c 400 "$TMP/check.body" >&2
+	echo >&2
+	die "'${ROW_NAME[$1]}' answered $code, not ${ROW_STATUS[$1]:-2xx}"
 }
 
 # Peak RSS per row: writing 5 to clear_refs resets VmHWM to the current RSS
@@ -275,24 +377,39 @@ for i in "${!ROW_NAME[@]}"; do [ -n "${PICK[$i]:-}" ] && RUN+=("$i"); done
 
 for i in "${RUN[@]}"; do check_row "$i"; done
 echo "bench: warming up (${WARMUP}s per row)" >&2
-for i in "${RUN[@]}"; do wrk_row "$i" "$WARMUP" "$TMP/one"; done
+for i in "${RUN[@]}"; do run_row "$i" "$WARMUP" "$TMP/one"; done
 
-# results: one line per run: row, round, peak RSS in kB, wrk's BENCH line
-# with the server's CPU ticks during the run appended
+# results: one line per run: row, round, peak RSS in kB, the BENCH line;
+# for a server, with the CPU time it used during the run appended (a
+# program row's BENCH line has its own cpu_us and rss_kb)
+HZ=$(getconf CLK_TCK)
 : >"$TMP/results"
 for r in $(seq "$ROUNDS"); do
 	for i in "${RUN[@]}"; do
-		pid=${SERVER_PID[$(row_server "$i")]}
-		rss_reset "$pid"
-		cpu0=$(cpu_ticks "$pid")
-		wrk_row "$i" "$DURATION" "$TMP/one"
-		cpu1=$(cpu_ticks "$pid")
-		printf '%s\t%s\t%s\t%s cpu_ticks=%s\n' "$i" "$r" "$(rss_peak_kb "$pid")" \
-			"$(cat "$TMP/one")" "$((cpu1 - cpu0))" >>"$TMP/results"
-		awk -v r="$r" -v n="$ROUNDS" -v name="${ROW_NAME[$i]}" '{
+		if [ -n "${ROW_CMD[$i]}" ]; then
+			run_row "$i" "$DURATION" "$TMP/one"
+			printf '%s\t%s\t%s\t%s\n' "$i" "$r" \
+				"$(sed -n 's/.* rss_kb=\([0-9]*\).*/\1/p' "$TMP/one")" \
+				"$(cat "$TMP/one")" >>"$TMP/results"
+		else
+			pid=${SERVER_PID[$(row_server "$i")]}
+			rss_reset "$pid"
+			cpu0=$(cpu_ticks "$pid")
+			run_row "$i" "$DURATION" "$TMP/one"
+			cpu1=$(cpu_ticks "$pid")
+			printf '%s\t%s\t%s\t%s cpu_us=%s\n' "$i" "$r" "$(rss_peak_kb "$pid")" \
+				"$(cat "$TMP/one")" "$(((cpu1 - cpu0) * 1000000 / HZ))" >>"$TMP/results"
+		fi
+		# a wrong answer is reported at once, and makes the run BROKEN below
+		awk -v r="$r" -v n="$ROUNDS" -v name="${ROW_NAME[$i]}" -v want="${ROW_STATUS[$i]:-2xx}" '{
 			for (f = 2; f <= NF; f++) { split($f, kv, "="); v[kv[1]] = kv[2] }
-			printf "bench: round %d/%d  %-34s %9.0f req/s\n", r, n, name,
-				v["requests"] / (v["duration_us"] / 1e6) }' "$TMP/one" >&2
+			printf "bench: round %d/%d  %-36s %9.0f req/s\n", r, n, name,
+				v["requests"] / (v["duration_us"] / 1e6)
+			bad = v["status"] + v["unexpected"]
+			sock = v["connect"] + v["read"] + v["write"] + v["timeout"]
+			if (bad || sock)
+				printf "bench: ERROR: %s: %d answers not %s (or failed transactions), %d socket errors\n",
+					name, bad, want, sock }' "$TMP/one" >&2
 	done
 done
 
@@ -311,7 +428,16 @@ echo "machine: $(nproc) cores, load average $LOAD_START at the start," \
 	"$(cut -d' ' -f1-3 /proc/loadavg) at the end"
 echo "wrk -t$THREADS -c$CONNECTIONS, $ROUNDS rounds of ${DURATION}s per row after ${WARMUP}s warm-up;" \
 	"servers: one thread per core; brug serve with --access-log false (access log OFF)"
-echo "baseline '$BASE': bench/minimal.c, a bare libmicrohttpd server configured like brug's"
+echo "baselines: '$BASE' (reads): bench/minimal.c, a bare libmicrohttpd server configured like brug's;"
+echo "  insert loops (writes): bench/sqlite_insert.c, bench/pg_insert.c, $CORES connections" \
+	"(one per brug serve thread), each: BEGIN, INSERT a row, INSERT an audit row, COMMIT"
+for be in $BACKENDS; do
+	case $be in
+	sqlite) echo "sqlite: WAL, synchronous=NORMAL, as brug sets it up" ;;
+	pg) echo "pg: PostgreSQL $PG_VERSION, throw-away cluster by scripts/pg-cluster.sh" \
+		"($PG_SETTINGS), brug and the loop on the same cluster" ;;
+	esac
+done
 if awk -v l="${LOAD_START%% *}" -v n="$(nproc)" 'BEGIN { exit !(l > n) }'; then
 	echo "note: the load average was above the number of cores: other work shares the CPUs;" \
 		"trust the ratio and cpu/req more than req/s and p99"
@@ -319,7 +445,7 @@ fi
 echo
 
 set +e
-awk -F '\t' -v rss_since="$RSS_SINCE" -v hz="$(getconf CLK_TCK)" '
+awk -F '\t' -v rss_since="$RSS_SINCE" '
 function median(key, n,    a, i, j, t) {
 	for (i = 1; i <= n; i++) a[i] = vals[key, i]
 	for (i = 2; i <= n; i++)
@@ -343,10 +469,10 @@ FILENAME == ARGV[1] {
 	put(i SUBSEP "rps", rps[i, r])
 	put(i SUBSEP "p50", v["p50_us"])
 	put(i SUBSEP "p99", v["p99_us"])
-	put(i SUBSEP "cpu", v["requests"] ? v["cpu_ticks"] / hz * 1e6 / v["requests"] : 0)
+	put(i SUBSEP "cpu", v["requests"] ? v["cpu_us"] / v["requests"] : 0)
 	if ($3 > rss[i]) rss[i] = $3
 	errs[i] += v["connect"] + v["read"] + v["write"] + v["timeout"]
-	bad[i] += v["status"]
+	bad[i] += v["status"] + v["unexpected"]
 	if (r > rounds) rounds = r
 }
 END {
@@ -381,7 +507,7 @@ END {
 			else { result = "FAIL"; failed = failed sprintf("%s%s %s < %s", failed ? "; " : "", name[i], ratio, target[i]) }
 		}
 		if (errs[i] || bad[i]) {
-			result = result (result ? " " : "") sprintf("ERROR (%d socket errors, %d non-2xx)", errs[i], bad[i])
+			result = result (result ? " " : "") sprintf("ERROR (%d socket errors, %d wrong)", errs[i], bad[i])
 			broken = 1
 		}
 		printf fmt, name[i], sprintf("%.0f", med), spread,
@@ -394,11 +520,13 @@ END {
 	print "req/s, p50, p99: median of " rounds " rounds; spread: (max - min) / median of req/s;"
 	print "cpu/req: the server'"'"'s CPU time (user + system, all threads) per request, median;"
 	print "peak RSS: the server'"'"'s VmHWM, " (rss_since == "row" ? "highest of the row'"'"'s runs;" : "since the server started;")
+	print "insert loops: req/s is transactions/s; cpu/req and peak RSS are the loop program'"'"'s own;"
 	print "ratio: median over rounds of req/s / the baseline'"'"'s req/s in the same round; per round:"
 	printf "%s", rounds_line
 	print ""
 	if (broken)
-		print "bench: BROKEN: a row had socket errors or non-2xx answers; the figures above are not valid"
+		print "bench: BROKEN: a row had socket errors, answers with another status than it expects" \
+			" (2xx or the one given) or failed transactions; the figures above are not valid"
 	else if (!ntarget)
 		print "bench: no row has a target"
 	else if (npass == ntarget)
@@ -410,8 +538,9 @@ END {
 status=$?
 set -e
 if [ -n "$RAW" ]; then
-	mkdir -p "$RAW"
-	cp "$TMP/rows" "$TMP/results" "$RAW/"
+	# (with the usual modes, not this script's umask)
+	(umask 022 && mkdir -p "$RAW" && cat "$TMP/rows" >"$RAW/rows" &&
+		cat "$TMP/results" >"$RAW/results") || die "cannot write to $RAW"
 	echo "raw results kept in $RAW (rows, results)"
 fi
 for name in "${!SERVER_LOG[@]}"; do
