@@ -98,9 +98,11 @@ int cmd_migrate(int argc, char **argv)
 	struct brug_err err = {0};
 	struct db *db = NULL;
 	int current = 0, applied = 0;
-	rc = db_open(cfg_str(&c.cfg, CFG_DB), &db, &err);
-	if (!rc)
-		rc = status ? migrate_current(db, &current, &err) : migrate_up(db, &applied, &err);
+	if (db_open(cfg_str(&c.cfg, CFG_DB), &db, &err)) {
+		cli_cleanup(&c);
+		return cli_fail("cannot open the database", &err);
+	}
+	rc = status ? migrate_current(db, &current, &err) : migrate_up(db, &applied, &err);
 	if (!rc && !status)
 		rc = migrate_current(db, &current, &err);
 	if (rc)

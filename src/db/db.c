@@ -37,7 +37,7 @@ int db_open(const char *url, struct db **out, struct brug_err *err)
 			path += 2; /* sqlite:///abs/path */
 	} else if (strstr(url, "://")) {
 		return brug_failf(err, BRUG_EINVAL, "error.db_url", NULL,
-				  "unsupported database URL: %s (use sqlite:PATH or a path)", url);
+				  "unsupported database URL: %s (use sqlite:PATH, a path, or postgres://...)", url);
 	}
 	if (!*path)
 		return brug_failf(err, BRUG_EINVAL, "error.db_url", NULL, "no path in %s", url);

@@ -15,7 +15,7 @@ import { before, test } from 'node:test';
 
 import {
   CHROMIUM, ROOT, api, browserLogin, createToken, fileScope, initOrg, launchBrowser, newContext,
-  serve,
+  serve, sql,
 } from './lib.mjs';
 
 const AXE = path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
@@ -35,6 +35,12 @@ before(async () => {
   team = (await api(srv.base, tok, 'POST', '/teams', { name: 'Klantenservice', description: 'Telefoon, mail en chat.' })).body;
   assert.equal((await api(srv.base, tok, 'POST', `/teams/${team.id}/members`, { user_id: other.id, lead: true })).status, 200);
   assert.equal((await api(srv.base, tok, 'POST', `/teams/${team.id}/members`, { user_id: 1, lead: false })).status, 200);
+  // a failed job, so the jobs page shows its retry button
+  const now = Date.now();
+  const org = Number(await sql(o.db, `SELECT org_id FROM users WHERE email = '${o.email}'`));
+  await sql(o.db, `INSERT INTO jobs (org_id, kind, payload, state, run_at, attempts, max_attempts,
+    lease_ms, last_error, created_at, updated_at, finished_at) VALUES (${org}, 'probe', '{}',
+    'failed', ${now}, 2, 2, 60000, 'the probe was asked to fail', ${now}, ${now}, ${now})`);
   browser = await launchBrowser(scope);
 });
 
@@ -86,6 +92,11 @@ const PAGES = [
     assert.equal(await p.locator('#new-token').count(), 1, 'the new secret is shown');
   }],
   ['audit log', async (p) => { await p.goto(srv.url('/audit')); }],
+  ['jobs', async (p) => { await p.goto(srv.url('/jobs')); }],
+  ['failed jobs', async (p) => {
+    await p.goto(srv.url('/jobs?state=failed'));
+    assert.equal(await p.locator('main tbody form[action$="/retry"]').count(), 1, 'a retry button');
+  }],
   ['settings', async (p) => { await p.goto(srv.url('/settings')); }],
   ['my account', async (p) => { await p.goto(srv.url('/me')); }],
   ['404 page', async (p) => { await p.goto(srv.url('/bestaat/niet')); }],

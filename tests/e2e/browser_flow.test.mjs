@@ -2,7 +2,8 @@
 // What an administrator does in a real browser (headless Chromium): sign in
 // in Dutch, switch to English, create a user (with a validation error on
 // the way), a team with that user as lead, an API token (shown once, used,
-// revoked), change their password, and sign out. Every test has its own
+// revoked), change their password, retry a failed background job, and sign
+// out. Every test has its own
 // browser context and its own fresh administrator, so tests do not depend
 // on each other.
 import assert from 'node:assert/strict';
@@ -11,7 +12,7 @@ import { before, test } from 'node:test';
 
 import {
   CHROMIUM, Client, api, browserLogin, createToken, fileScope, initOrg, launchBrowser,
-  newContext, serve,
+  newContext, serve, sql, waitFor,
 } from './lib.mjs';
 
 const skip = !existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}`;
@@ -266,6 +267,40 @@ test('a user created over the API signs in in the browser and lands where they w
   // an employee gets no administration links
   assert.equal(await page.locator('header a[href="/audit"]').count(), 0);
   assert.equal(await page.locator('a[href="/teams/new"]').count(), 0);
+});
+
+test('a failed background job: found under Mislukt, retried with one click, then done', { skip }, async (t) => {
+  const admin = await makeUser('admin', { lang: 'nl' });
+  const org = Number(await sql(o.db, `SELECT org_id FROM users WHERE email = '${o.email}'`));
+  const now = Date.now();
+  const id = Number(await sql(o.db, `INSERT INTO jobs (org_id, kind, payload, state, run_at, attempts,
+    max_attempts, lease_ms, last_error, created_at, updated_at, finished_at) VALUES (${org}, 'probe',
+    '{}', 'failed', ${now - 60000}, 2, 2, 60000, 'the probe was asked to fail', ${now - 60000}, ${now - 1000},
+    ${now - 1000}) RETURNING id`));
+  const ctx = await newContext(t, browser, { locale: 'nl-NL' });
+  const page = await ctx.newPage();
+  await browserLogin(page, srv.base, admin.email, admin.password);
+  await page.locator('header').getByRole('link', { name: 'Taken' }).click();
+  await page.waitForURL('**/jobs');
+  assert.equal(await h1(page), 'Achtergrondtaken');
+  await page.getByRole('link', { name: /^Mislukt \(\d+\)$/ }).click();
+  await page.waitForURL('**/jobs?state=failed');
+  const row = page.locator('main tbody tr', { has: page.locator(`td:first-child:text-is("${id}")`) });
+  assert.equal(await row.count(), 1, 'the failed job is listed');
+  assert.match(await row.innerText(), /Mislukt[\s\S]*2 \/ 2[\s\S]*the probe was asked to fail/);
+  const r = await submit(page, row.getByRole('button', { name: 'Opnieuw' }));
+  assert.equal(r.post, 303);
+  assert.equal(r.path, '/jobs');
+  assert.equal(await page.locator('.flash').innerText(), 'De taak staat weer in de wachtrij.');
+  // a worker of the server takes it at once: done on its first new attempt
+  const job = await waitFor(async () => {
+    const res = await api(srv.base, tok, 'GET', '/jobs?per_page=100');
+    const it = res.body.items.find((j) => j.id === id);
+    return it?.state === 'done' && it;
+  }, { timeoutMs: 15000, what: 'the retried job to be done' });
+  assert.equal(job.attempts, 1);
+  const audit = await api(srv.base, tok, 'GET', '/audit?limit=5');
+  assert.ok(audit.body.items.some((e) => e.action === 'job.retry' && e.object_id === id), 'the retry is audited');
 });
 
 test('with JavaScript: no console errors or CSP violations on any page, and htmx is active', { skip }, async (t) => {

@@ -353,6 +353,31 @@ test('a brug older than its database refuses to serve or migrate it, and leaves 
   assert.equal(st.stdout, `schema version ${v + 1}; this brug has ${v}\n`);
 });
 
+test('a malformed, unreachable or refused database URL: a clear error at start, exit 1', async () => {
+  const cases = [
+    ['postgres://127.0.0.1:notaport/brug', /cannot connect to PostgreSQL: invalid integer value "notaport" for connection option "port"/],
+    ['postgres://localhost/brug?nonsense=1', /invalid PostgreSQL URL/],
+    ['mysql://db/brug', /unsupported database URL: mysql:\/\/db\/brug \(use sqlite:PATH, a path, or postgres:\/\/\.\.\.\)/],
+    // nothing listens on port 1 of the loopback address
+    ['postgres://brug@127.0.0.1:1/brug', /cannot connect to PostgreSQL: connection to server at "127\.0\.0\.1", port 1 failed: Connection refused/],
+  ];
+  const admin = process.env.BRUG_TEST_PG;
+  if (admin) {
+    // a role the cluster does not know, and a database it does not have
+    cases.push([admin.replace(/\/\/[^@]*@/, '//nobody@'), /FATAL: +role "nobody" does not exist/]);
+    cases.push([admin.replace(/\/[^/]*$/, '/no_such_db'), /FATAL: +database "no_such_db" does not exist/]);
+  }
+  for (const [url, want] of cases) {
+    for (const argv of [['serve', '--listen', '127.0.0.1:0'], ['migrate'], ['user', 'list']]) {
+      const r = await run([...argv, '--db', url], { timeoutMs: 20000 });
+      assert.equal(r.code, 1, `brug ${argv[0]} --db ${url}: exit 1\n${r.stderr}`);
+      assert.match(r.stderr, /^brug: cannot open the database: /m, url);
+      assert.match(r.stderr, want, url);
+      assert.equal(r.stdout, '', 'and never says it is listening');
+    }
+  }
+});
+
 test('brug serve --listen [::1]:0 serves on IPv6 loopback', async (t) => {
   const o = await initOrg(t);
   const srv = await serve(t, { db: o.db, listen: '[::1]:0' });

@@ -235,10 +235,11 @@ test('failed sign-ins are limited per account: 429 with Retry-After', async (t) 
   assert.equal((await r.json()).error, 'rate_limited');
 });
 
-test('two serve processes on one SQLite file share sessions', async (t) => {
+test('two serve processes on one database share sessions and the sign-in limit', async (t) => {
   const p = await initOrg(t);
-  const a = await serve(t, { db: p.db });
-  const b = await serve(t, { db: p.db });
+  const limit = ['--login-limit-account', '3'];
+  const a = await serve(t, { db: p.db, args: limit });
+  const b = await serve(t, { db: p.db, args: limit });
   assert.notEqual(a.port, b.port);
   const c = new Client(a.base);
   await c.login(p.email, p.password);
@@ -265,6 +266,18 @@ test('two serve processes on one SQLite file share sessions', async (t) => {
   assert.equal(r.status, 303);
   r = await c.get('/api/v1/me');
   assert.equal(r.status, 401);
+
+  // failed sign-ins count together, wherever they were made
+  const guess = (srv, password) => fetch(srv.url('/login'), {
+    method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ email: p.email, password }),
+  });
+  assert.equal((await guess(a, 'fout-1')).status, 401);
+  assert.equal((await guess(b, 'fout-2')).status, 401);
+  assert.equal((await guess(a, 'fout-3')).status, 401);
+  r = await guess(b, p.password);
+  assert.equal(r.status, 429, 'the fourth attempt, on B, waits: three failed before it on A and B');
+  assert.equal((await r.json()).error, 'rate_limited');
 
   const ra = await a.stop();
   const rb = await b.stop();
