@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/contactinfo.h"
 #include "util/jx.h"
 #include "util/utf8.h"
 
@@ -145,26 +146,12 @@ const char *in_text(struct input *in, const char *field, unsigned flags, size_t 
 	return s;
 }
 
-static bool email_ok(const char *s)
-{
-	const char *at = strrchr(s, '@');
-	if (!at || at == s || !at[1] || strchr(s, '@') != at)
-		return false;
-	const char *dot = strrchr(at, '.');
-	if (!dot || at[1] == '.' || !dot[1] || strstr(at, ".."))
-		return false;
-	for (const char *p = s; *p; p++)
-		if ((unsigned char)*p <= ' ' || strchr("()<>,;:\\\"[]", *p))
-			return false;
-	return true;
-}
-
 const char *in_email(struct input *in, const char *field, unsigned flags)
 {
 	const char *s = in_text(in, field, flags, 254);
 	if (!s || !*s)
 		return s;
-	if (!email_ok(s)) {
+	if (!contactinfo_email_valid(s)) {
 		in_error(in, field, "error.email");
 		return NULL;
 	}
