@@ -7,10 +7,12 @@
 #include "db/copy.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/secure.h"
 #include "db/migrate.h"
+#include "util/arena.h"
 #include "util/buf.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
@@ -126,33 +128,67 @@ static struct db_arg value_of(struct db_rows *r, int i)
 	}
 }
 
+/* INSERT INTO t (cols) VALUES (?, ...), ... for rows rows. */
+static void insert_text(struct buf *b, const struct table *t, int rows)
+{
+	buf_reset(b);
+	buf_printf(b, "INSERT INTO %s (", t->name);
+	column_list(b, t);
+	buf_adds(b, ") VALUES ");
+	for (int r = 0; r < rows; r++) {
+		buf_adds(b, r ? ", (" : "(");
+		for (int i = 0; i < t->ncol; i++)
+			buf_adds(b, i ? ", ?" : "?");
+		buf_addc(b, ')');
+	}
+}
+
+/* Copies t in batches of rows per INSERT (a round trip each on
+ * PostgreSQL); text values are kept in an arena until their batch is
+ * written, as the source row they came from is gone by then. */
 static int copy_table(struct db *from, struct db *to, const struct table *t, int64_t *rows)
 {
+	int per = DB_ARGS_MAX / (t->ncol ? t->ncol : 1);
+	if (per > 100)
+		per = 100;
 	struct buf sel, ins;
 	buf_init(&sel, 0);
 	buf_init(&ins, 0);
 	buf_adds(&sel, "SELECT ");
 	column_list(&sel, t);
 	buf_printf(&sel, " FROM %s", t->name);
-	buf_printf(&ins, "INSERT INTO %s (", t->name);
-	column_list(&ins, t);
-	buf_adds(&ins, ") VALUES (");
-	for (int i = 0; i < t->ncol; i++)
-		buf_adds(&ins, i ? ", ?" : "?");
-	buf_addc(&ins, ')');
+	struct arena texts;
+	arena_init(&texts);
+	struct db_arg *args = xcalloc((size_t)per * (size_t)t->ncol, sizeof(*args));
 	struct db_rows *r = NULL;
-	struct db_arg args[MAX_COLS];
-	int rc = db_query(from, &r, buf_str(&sel), DB_NOARGS), more;
+	int rc = db_query(from, &r, buf_str(&sel), DB_NOARGS), more = 0, n = 0;
 	*rows = 0;
-	while (!rc && (more = db_next(r)) == 1) {
-		for (int i = 0; i < t->ncol; i++)
-			args[i] = value_of(r, i);
-		rc = db_exec(to, buf_str(&ins), args, (size_t)t->ncol);
-		(*rows)++;
+	while (!rc && (more = db_next(r)) >= 0) {
+		if (more == 1) {
+			for (int i = 0; i < t->ncol; i++) {
+				struct db_arg a = value_of(r, i);
+				if (a.type == DBT_TEXT)
+					a = DB_TN(arena_strndup(&texts, a.v.s.p, a.v.s.n), a.v.s.n);
+				args[n * t->ncol + i] = a;
+			}
+			n++;
+			(*rows)++;
+		}
+		if (n && (n == per || more == 0)) {
+			insert_text(&ins, t, n);
+			rc = db_exec(to, buf_str(&ins), args, (size_t)n * (size_t)t->ncol);
+			n = 0;
+			arena_cleanup(&texts);
+			arena_init(&texts);
+		}
+		if (more == 0)
+			break;
 	}
 	if (!rc && more < 0)
 		rc = more;
 	db_rows_free(r);
+	free(args);
+	arena_cleanup(&texts);
 	buf_cleanup(&sel);
 	buf_cleanup(&ins);
 	return rc;

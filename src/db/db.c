@@ -77,6 +77,11 @@ const char *db_backend(const struct db *db)
 	return db->ops->name;
 }
 
+const char *db_dialect_bytes(const struct db *db)
+{
+	return db->ops->bytes_collation;
+}
+
 const char *db_dialect_id(const struct db *db)
 {
 	return db->ops->id_type;

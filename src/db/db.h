@@ -48,6 +48,9 @@ struct db_arg {
 /* A NULL whose type the database infers from where it goes (an INSERT's
  * column); not for `? IS NULL`. */
 #define DB_NULL_UNTYPED ((struct db_arg){.type = DBT_NULL, .null_as = DBT_NULL})
+/* The most arguments one statement takes (PostgreSQL allows 65535; a
+ * multi-row INSERT of a batch stays well below this). */
+#define DB_ARGS_MAX 512
 /* The argument list of a call: DB_ARGS(DB_I(org), DB_T(name)). */
 #define DB_ARGS(...) \
 	(const struct db_arg[]){__VA_ARGS__}, \
@@ -143,6 +146,9 @@ int db_backup(struct db *db, const char *path, struct brug_err *err);
 /* The backend's text for a portable column type in migrations: "@ID@" is
  * an auto-assigned 64-bit primary key. */
 const char *db_dialect_id(const struct db *db);
+/* The collation clause that makes a text column compare byte by byte (what
+ * @BYTES@ in a migration becomes): "" on SQLite, COLLATE "C" on PostgreSQL. */
+const char *db_dialect_bytes(const struct db *db);
 
 /* The current row as a JSON object keyed by column name (new reference).
  * Conventions: a column named *_at (or at) holding an integer becomes an ISO 8601

@@ -9,6 +9,7 @@
 struct db_ops {
 	const char *name;
 	const char *id_type; /* replaces @ID@ in migrations */
+	const char *bytes_collation; /* replaces @BYTES@: compare text byte by byte */
 	void (*close)(struct db *db);
 	int (*query)(struct db *db, struct db_rows **out, const char *sql, const struct db_arg *args,
 		     size_t n);

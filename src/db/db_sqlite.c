@@ -401,6 +401,7 @@ static const struct db_ops lite_ops = {
 	/* AUTOINCREMENT: an id is never given out twice, even after the row
 	 * with the highest one is deleted (as PostgreSQL's identity columns) */
 	.id_type = "INTEGER PRIMARY KEY AUTOINCREMENT",
+	.bytes_collation = "", /* BINARY, the default */
 	.close = lite_close,
 	.query = lite_query,
 	.next = lite_next,

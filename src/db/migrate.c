@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Applies the embedded sql/NNNN_name.sql files in order; see migrate.h.
- * Backend differences in DDL are limited to @ID@, replaced here. */
+ * Backend differences in DDL are limited to @ID@ (an auto-assigned key) and
+ * @BYTES@ (byte-order text comparison), replaced here. */
 #include "db/migrate.h"
 
 #include <stdlib.h>
@@ -80,12 +81,19 @@ static int apply(struct db *db, const struct embedded_file *f, int version, stru
 			  DB_NOARGS);
 	if (rc || have >= version)
 		goto done; /* another process got here first */
-	const char *s = (const char *)f->data, *id = db_dialect_id(db);
-	const char *m;
-	while ((m = strstr(s, "@ID@"))) {
+	const char *s = (const char *)f->data, *m;
+	while ((m = strchr(s, '@'))) {
 		buf_add(&sql, s, (size_t)(m - s));
-		buf_adds(&sql, id);
-		s = m + 4;
+		if (!strncmp(m, "@ID@", 4)) {
+			buf_adds(&sql, db_dialect_id(db));
+			s = m + 4;
+		} else if (!strncmp(m, "@BYTES@", 7)) {
+			buf_adds(&sql, db_dialect_bytes(db));
+			s = m + 7;
+		} else {
+			buf_add(&sql, "@", 1);
+			s = m + 1;
+		}
 	}
 	buf_adds(&sql, s);
 	rc = db_exec_script(db, buf_str(&sql), err);
