@@ -2,11 +2,15 @@
 /* Handler helpers; see common.h. */
 #include "api/common.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/i18n.h"
 #include "http/app.h"
+#include "util/clock.h"
 #include "util/jx.h"
+#include "util/tz.h"
 #include "util/url.h"
 #include "util/utf8.h"
 
@@ -91,4 +95,63 @@ void api_pager(struct req *req, json_t *data)
 	if (page < pages)
 		json_object_set_new(p, "next", page_link(req, page + 1));
 	json_object_set_new(data, "pager", p);
+}
+
+static const struct tz *org_zone(const struct req *req)
+{
+	const struct tz *z = tz_get(req->who.org_tz[0] ? req->who.org_tz : "Europe/Amsterdam");
+	return z ? z : tz_get("UTC");
+}
+
+bool api_parse_time(const struct req *req, const char *s, int64_t *ms)
+{
+	if (!s)
+		return false;
+	size_t n = strlen(s);
+	if (n > 19 && clock_parse_iso8601(s, ms))
+		return true;
+	int y, mo, d, h, mi, sec = 0;
+	char tail;
+	if (n == 16 && sscanf(s, "%4d-%2d-%2dT%2d:%2d%c", &y, &mo, &d, &h, &mi, &tail) == 5) {
+		/* datetime-local without seconds */
+	} else if (n == 19 &&
+		   sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &sec, &tail) == 6) {
+		/* with seconds */
+	} else {
+		return false;
+	}
+	if (s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || y < 1900 || y > 2999 ||
+	    mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59 || h < 0 ||
+	    mi < 0 || sec < 0)
+		return false;
+	*ms = tz_from_local(org_zone(req), y, mo, d, h, mi, sec);
+	return true;
+}
+
+void api_local_input(const struct req *req, int64_t ms, char out[17])
+{
+	struct tz_civil c;
+	tz_to_local(org_zone(req), ms, &c);
+	snprintf(out, 17, "%04u-%02u-%02uT%02u:%02u", (unsigned)c.year % 10000u,
+		 (unsigned)c.month % 100u, (unsigned)c.day % 100u, (unsigned)c.hour % 100u,
+		 (unsigned)c.minute % 100u);
+}
+
+int64_t api_value_id(const json_t *values, const char *key)
+{
+	json_t *v = json_object_get(values, key);
+	if (json_is_integer(v))
+		return json_integer_value(v);
+	return json_is_string(v) ? strtoll(json_string_value(v), NULL, 10) : 0;
+}
+
+void api_mark_selected(json_t *list, const json_t *values, const char *key)
+{
+	int64_t id = api_value_id(values, key);
+	size_t i;
+	json_t *e;
+	json_array_foreach(list, i, e) {
+		if (id > 0 && jx_int(e, "id", 0) == id)
+			jx_set_bool(e, "is_selected", true);
+	}
 }

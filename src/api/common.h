@@ -19,6 +19,22 @@ void api_labels(struct req *req, json_t *v, const char *field, const char *prefi
  * data's page, pages and total, with links that keep the query string. */
 void api_pager(struct req *req, json_t *data);
 
+/* A moment as an API client or a form gives it: ISO 8601 in UTC
+ * ("2026-03-01T09:30:00Z", milliseconds optional), or a form's datetime-local
+ * ("2026-03-01T09:30", seconds optional) read on the organisation's
+ * clock. False when s is neither. */
+bool api_parse_time(const struct req *req, const char *s, int64_t *ms);
+/* The same moment as a form's datetime-local value on the organisation's
+ * clock ("2026-03-01T09:30"); out has room for 17 bytes. */
+void api_local_input(const struct req *req, int64_t ms, char out[17]);
+
+/* For a select over a list of objects: marks the one whose "id" is the
+ * form value values[key] (a number, or a string from a form sent back)
+ * with "is_selected": true (templates cannot compare). */
+void api_mark_selected(json_t *list, const json_t *values, const char *key);
+/* values[key] as an id: a number, or a string a form sent; 0 otherwise. */
+int64_t api_value_id(const json_t *values, const char *key);
+
 extern const char *const api_roles[];  /* "employee", "manager", "admin", NULL */
 extern const char *const api_langs[];  /* "nl", "en", NULL */
 

@@ -56,5 +56,31 @@ int api_jobs_probe(struct req *req, struct resp *resp);
 /* org.c */
 int api_org_show(struct req *req, struct resp *resp);
 int api_org_update(struct req *req, struct resp *resp);
+/* relations.c */
+int api_relations_list(struct req *req, struct resp *resp);
+int api_relations_new(struct req *req, struct resp *resp);
+int api_relations_create(struct req *req, struct resp *resp);
+int api_relations_show(struct req *req, struct resp *resp);
+int api_relations_edit(struct req *req, struct resp *resp);
+int api_relations_update(struct req *req, struct resp *resp);
+int api_relations_archive(struct req *req, struct resp *resp);
+int api_relations_restore(struct req *req, struct resp *resp);
+/* interactions.c */
+int api_interactions_list(struct req *req, struct resp *resp);
+int api_interactions_new(struct req *req, struct resp *resp);
+int api_interactions_create(struct req *req, struct resp *resp);
+int api_interactions_show(struct req *req, struct resp *resp);
+int api_interactions_edit(struct req *req, struct resp *resp);
+int api_interactions_update(struct req *req, struct resp *resp);
+int api_interaction_roles_list(struct req *req, struct resp *resp);
+int api_interaction_roles_create(struct req *req, struct resp *resp);
+/* tasks.c */
+int api_tasks_list(struct req *req, struct resp *resp);
+int api_tasks_create(struct req *req, struct resp *resp);
+int api_tasks_show(struct req *req, struct resp *resp);
+int api_tasks_update(struct req *req, struct resp *resp);
+int api_tasks_done(struct req *req, struct resp *resp);
+/* search.c */
+int api_search(struct req *req, struct resp *resp);
 
 #endif

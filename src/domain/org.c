@@ -5,17 +5,27 @@
 #include <string.h>
 
 #include "domain/audit.h"
+#include "domain/interaction.h"
 #include "util/clock.h"
 #include "util/jx.h"
 #include "util/tz.h"
 
 int org_create(struct db *db, const char *name, const char *lang, int64_t *id)
 {
-	int64_t now = clock_now_ms();
-	return db_int_query(db, id,
-			    "INSERT INTO orgs (name, lang, created_at, updated_at) VALUES (?, ?, ?, ?)"
-			    " RETURNING org_id",
-			    DB_ARGS(DB_T(name), DB_T(lang ? lang : "nl"), DB_I(now), DB_I(now)));
+	int64_t now = clock_now_ms(), oid = 0;
+	int rc = db_begin(db);
+	if (rc)
+		return rc;
+	rc = db_int_query(db, &oid,
+			  "INSERT INTO orgs (name, lang, created_at, updated_at) VALUES (?, ?, ?, ?)"
+			  " RETURNING org_id",
+			  DB_ARGS(DB_T(name), DB_T(lang ? lang : "nl"), DB_I(now), DB_I(now)));
+	if (!rc) /* what every organisation starts with */
+		rc = interaction_roles_seed(db, oid);
+	rc = db_finish(db, rc);
+	if (!rc)
+		*id = oid;
+	return rc;
 }
 
 int org_get(struct db *db, int64_t org, json_t **out)

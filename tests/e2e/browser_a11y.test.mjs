@@ -22,6 +22,7 @@ const AXE = path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 const skip = (!existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}`) || (!existsSync(AXE) && 'no axe-core in node_modules');
 const RULES = { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations', 'incomplete'] };
 
+const crm = {};
 let o, srv, tok, browser, axeSource, team, other;
 const scope = fileScope();
 before(async () => {
@@ -35,6 +36,16 @@ before(async () => {
   team = (await api(srv.base, tok, 'POST', '/teams', { name: 'Klantenservice', description: 'Telefoon, mail en chat.' })).body;
   assert.equal((await api(srv.base, tok, 'POST', `/teams/${team.id}/members`, { user_id: other.id, lead: true })).status, 200);
   assert.equal((await api(srv.base, tok, 'POST', `/teams/${team.id}/members`, { user_id: 1, lead: false })).status, 200);
+  // relations, an interaction and a task, so the CRM pages show them
+  crm.org = (await api(srv.base, tok, 'POST', '/relations', { kind: 'organisation', name: 'Polderwarmte B.V.',
+    tags: ['vip', 'noord'], emails: [{ value: 'info@polderwarmte.example' }], phones: [{ value: '020-1234567' }],
+    addresses: [{ street: 'Damrak 1', postal_code: '1012 LG', city: 'Amsterdam', country: 'Nederland' }] })).body;
+  crm.person = (await api(srv.base, tok, 'POST', '/relations', { kind: 'person', given_name: 'Zoë', family_name: 'Müller',
+    parent_id: crm.org.id, job_title: 'Inkoper' })).body;
+  crm.call = (await api(srv.base, tok, 'POST', '/interactions', { person_id: crm.person.id, channel: 'phone',
+    subject: 'Vraag over de factuur', summary: 'Klant belde over **factuur** 12.\n\n- terugbellen\n- korting', outcome: 'follow_up' })).body;
+  crm.task = (await api(srv.base, tok, 'POST', '/tasks', { title: 'Terugbellen', due: '2020-01-31', relation_id: crm.person.id })).body;
+  assert.ok(crm.org.id && crm.person.id && crm.call.id && crm.task.id, 'the CRM data is there');
   // a failed job, so the jobs page shows its retry button
   const now = Date.now();
   const org = Number(await sql(o.db, `SELECT org_id FROM users WHERE email = '${o.email}'`));
@@ -91,6 +102,23 @@ const PAGES = [
     await Promise.all([p.waitForNavigation(), p.click('main form[action="/tokens"] button[type="submit"]')]);
     assert.equal(await p.locator('#new-token').count(), 1, 'the new secret is shown');
   }],
+  ['relations', async (p) => { await p.goto(srv.url('/relations')); }],
+  ['organisation with its timeline', async (p) => { await p.goto(srv.url(`/relations/${crm.org.id}`)); }],
+  ['person', async (p) => { await p.goto(srv.url(`/relations/${crm.person.id}`)); }],
+  ['new organisation', async (p) => { await p.goto(srv.url('/relations/new?kind=organisation')); }],
+  ['new person with errors', async (p) => {
+    await p.goto(srv.url('/relations/new?kind=person'));
+    await p.fill('#email', 'geen-adres');
+    await Promise.all([p.waitForNavigation(), p.click('main form button[type="submit"]')]);
+    assert.equal(await p.locator('[aria-invalid="true"]').count() >= 1, true, 'the form shows its errors');
+  }],
+  ['edit relation', async (p) => { await p.goto(srv.url(`/relations/${crm.person.id}/edit`)); }],
+  ['interactions', async (p) => { await p.goto(srv.url('/interactions')); }],
+  ['interaction', async (p) => { await p.goto(srv.url(`/interactions/${crm.call.id}`)); }],
+  ['log an interaction', async (p) => { await p.goto(srv.url(`/interactions/new?relation_id=${crm.person.id}`)); }],
+  ['tasks', async (p) => { await p.goto(srv.url('/tasks')); }],
+  ['task', async (p) => { await p.goto(srv.url(`/tasks/${crm.task.id}`)); }],
+  ['search results', async (p) => { await p.goto(srv.url('/search?q=zoe')); }],
   ['audit log', async (p) => { await p.goto(srv.url('/audit')); }],
   ['jobs', async (p) => { await p.goto(srv.url('/jobs')); }],
   ['failed jobs', async (p) => {

@@ -280,7 +280,7 @@ test('a failed background job: found under Mislukt, retried with one click, then
   const ctx = await newContext(t, browser, { locale: 'nl-NL' });
   const page = await ctx.newPage();
   await browserLogin(page, srv.base, admin.email, admin.password);
-  await page.locator('header').getByRole('link', { name: 'Taken' }).click();
+  await page.locator('header').getByRole('link', { name: 'Achtergrondtaken' }).click();
   await page.waitForURL('**/jobs');
   assert.equal(await h1(page), 'Achtergrondtaken');
   await page.getByRole('link', { name: /^Mislukt \(\d+\)$/ }).click();
@@ -301,6 +301,68 @@ test('a failed background job: found under Mislukt, retried with one click, then
   assert.equal(job.attempts, 1);
   const audit = await api(srv.base, tok, 'GET', '/audit?limit=5');
   assert.ok(audit.body.items.some((e) => e.action === 'job.retry' && e.object_id === id), 'the retry is audited');
+});
+
+test('log an interaction from a person\'s page: it shows on the timeline with the organisation\'s', { skip }, async (t) => {
+  const org = (await api(srv.base, tok, 'POST', '/relations', { kind: 'organisation', name: `Bakkerij ${++n}` })).body;
+  const person = (await api(srv.base, tok, 'POST', '/relations', { kind: 'person', given_name: 'Zoë', family_name: `Visser ${n}`, parent_id: org.id })).body;
+  const u = await makeUser('employee', { lang: 'nl' });
+  const ctx = await newContext(t, browser, { locale: 'nl-NL' });
+  const page = await ctx.newPage();
+  await browserLogin(page, srv.base, u.email, u.password);
+  await page.goto(srv.url(`/relations/${person.id}`));
+  assert.equal(await h1(page), person.name);
+  await page.getByRole('button', { name: 'Contactmoment vastleggen' }).click();
+  await page.waitForURL(`**/interactions/new?relation_id=${person.id}`);
+  await page.getByLabel('Onderwerp').fill('Bestelling van taarten');
+  await page.getByLabel('Kanaal').selectOption({ label: 'E-mail' });
+  await page.getByLabel('Richting').selectOption({ label: 'Uitgaand' });
+  await page.getByLabel('In de rol van').selectOption({ label: 'verkoop' });
+  await page.getByLabel(/Samenvatting/).fill('Offerte voor **twaalf** taarten gestuurd.');
+  await page.getByLabel('Opvolging nodig').check();
+  const r = await submit(page, page.getByRole('button', { name: 'Opslaan' }));
+  assert.equal(r.post, 303);
+  assert.equal(r.path, `/relations/${person.id}`);
+  assert.equal(await page.locator('.flash').innerText(), 'Het contactmoment is vastgelegd.');
+  const item = page.locator('ol.timeline li').first();
+  assert.match(await item.innerText(), /Bestelling van taarten\s+E-mail · Uitgaand · Gebruiker \d+ \(verkoop\)/);
+  // the organisation's timeline shows its people's contact moments too
+  await page.goto(srv.url(`/relations/${org.id}`));
+  assert.match(await page.locator('ol.timeline').innerText(), /Bestelling van taarten/);
+  // the summary is rendered, and the API has what was typed
+  await page.locator('ol.timeline a', { hasText: 'Bestelling van taarten' }).click();
+  await page.waitForURL('**/interactions/*');
+  assert.equal(await page.locator('.markdown strong').innerText(), 'twaalf');
+  const list = await api(srv.base, tok, 'GET', `/interactions?relation_id=${person.id}`);
+  assert.deepEqual([list.body.total, list.body.items[0].channel, list.body.items[0].direction, list.body.items[0].outcome,
+    list.body.items[0].user_id, list.body.items[0].company_id], [1, 'email', 'out', 'follow_up', u.id, org.id]);
+});
+
+test('search while typing: results replace themselves in place, and the page works without htmx', { skip }, async (t) => {
+  const name = `Zoë Ångström ${++n}`;
+  const rel = (await api(srv.base, tok, 'POST', '/relations', { kind: 'person', name, phones: [{ value: '06-87654321' }] })).body;
+  const ctx = await newContext(t, browser, { locale: 'en-US' });
+  const page = await ctx.newPage();
+  const u = await makeUser('employee', { lang: 'en' });
+  await browserLogin(page, srv.base, u.email, u.password);
+  // the search box in the header leads to the search page
+  await page.locator('header input[type="search"]').fill('angstr');
+  await Promise.all([page.waitForURL('**/search?q=angstr'), page.keyboard.press('Enter')]);
+  assert.equal(await h1(page), 'Search');
+  assert.equal(await page.locator('#results a', { hasText: name }).count(), 1, 'found without its accents');
+  // typing updates the results in place (htmx): the document stays
+  await page.evaluate(() => { window.__same = true; });
+  await page.locator('#q').fill('+31 6 8765');
+  await page.waitForURL((url) => url.searchParams.get('q') === '+31 6 8765');
+  await page.locator('#results a', { hasText: name }).waitFor();
+  assert.equal(await page.evaluate(() => window.__same), true, 'no page load');
+  await page.locator('#q').fill('nobody-by-this-name');
+  await page.locator('#results', { hasText: 'Nothing found.' }).waitFor();
+  // the link leads to the relation
+  await page.goto(srv.url('/search?q=zoe+angstrom'));
+  await page.locator('#results a', { hasText: name }).click();
+  await page.waitForURL(`**/relations/${rel.id}`);
+  assert.equal(await h1(page), name);
 });
 
 test('with JavaScript: no console errors or CSP violations on any page, and htmx is active', { skip }, async (t) => {

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Internal to relation.c: the list parts of a relation (email addresses,
+ * phone numbers, postal addresses, tags). Not thread-safe per db. */
+#ifndef BRUG_DOMAIN_RELATION_PARTS_H
+#define BRUG_DOMAIN_RELATION_PARTS_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "core/rc.h"
+#include "db/db.h"
+#include "domain/relation.h"
+
+/* Checks the lists in `in` (shape, lengths, email syntax, phone numbers);
+ * BRUG_EVALIDATION naming the list on failure. Writes nothing. */
+int parts_check(const struct relation_in *in, struct brug_err *err);
+/* Replaces each list `in` sets; inside the caller's transaction. */
+int parts_write(struct db *db, int64_t org, int64_t rel, const struct relation_in *in);
+/* Sets "emails", "phones", "addresses" and "tags" on into. */
+int parts_read(struct db *db, int64_t org, int64_t rel, json_t *into);
+
+#endif
