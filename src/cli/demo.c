@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/demo_crm.h"
 #include "domain/org.h"
 #include "domain/team.h"
 #include "domain/user.h"
@@ -71,6 +72,7 @@ static int fill(struct db *db, int64_t org, struct brug_err *err)
 	int rc = 0;
 	for (size_t i = 0; !rc && i < sizeof(teams) / sizeof(teams[0]); i++)
 		rc = team_create(db, &who, teams[i].name, teams[i].description, &team_ids[i], err);
+	struct demo_user staff[sizeof(people) / sizeof(people[0])];
 	for (size_t i = 0; !rc && i < sizeof(people) / sizeof(people[0]); i++) {
 		struct user_new u = {.email = people[i].email, .name = people[i].name,
 				     .role = people[i].role, .lang = "nl", .password = DEMO_PASSWORD};
@@ -79,7 +81,11 @@ static int fill(struct db *db, int64_t org, struct brug_err *err)
 		if (!rc)
 			rc = team_member_set(db, &who, team_named(team_ids, people[i].team), uid,
 					     people[i].lead, err);
+		staff[i] = (struct demo_user){.id = uid, .team = people[i].team};
 	}
+	if (!rc) /* about 500 relations and 5,000 contact moments */
+		rc = demo_crm_fill(db, &who, staff, sizeof(people) / sizeof(people[0]), 380, 5000,
+				   err);
 	return rc;
 }
 

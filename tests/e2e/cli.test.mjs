@@ -317,7 +317,8 @@ test('brug backup while the server serves and takes writes gives a sound, comple
 test('brug demo twice: one demo organisation, the login printed both times', async (t) => {
   const dir = await tempDir(t);
   const db = BACKEND === 'sqlite' ? `sqlite:${path.join(dir, 'demo', 'b.db')}` : (await newDatabase(t, dir)).db;
-  const first = await runOk(['demo', '--db', db]);
+  // 500 relations and 5,000 interactions: a while on PostgreSQL
+  const first = await runOk(['demo', '--db', db], { timeoutMs: 300000 });
   assert.equal(first.stdout, 'created the demo organisation "Polderwarmte B.V."\n' +
     'demo login: beheer@polderwarmte.example / brug-demo\n');
   const users1 = (await runOk(['user', 'list', '--db', db])).stdout;
@@ -335,6 +336,20 @@ test('brug demo twice: one demo organisation, the login printed both times', asy
   assert.equal(teams.status, 200);
   assert.deepEqual(teams.json().items.map((x) => x.name).sort(),
     ['Accountmanagement', 'Buitendienst', 'Debiteurenbeheer', 'Directie', 'Klantenservice', 'Planning']);
+  // about 500 relations and 5,000 contact moments over the last year, in every role
+  const rels = (await c.get('/api/v1/relations?status=all&per_page=1')).json();
+  assert.equal(rels.total, 500);
+  const acts = (await c.get('/api/v1/interactions?per_page=200')).json();
+  assert.equal(acts.total, 5000);
+  const yearAgo = Date.now() - 366 * 24 * 3600 * 1000;
+  assert.ok(acts.items.every((x) => Date.parse(x.occurred_at) > yearAgo && Date.parse(x.occurred_at) < Date.now()));
+  for (const role of ['telefonist', 'zaakbehandelaar', 'clientmanager', 'planner', 'debiteurenadministratie', 'servicedesk', 'verkoop']) {
+    const roles = (await c.get('/api/v1/interaction-roles')).json().items;
+    const id = roles.find((x) => x.name === role).id;
+    assert.ok((await c.get(`/api/v1/interactions?role_id=${id}&per_page=1`)).json().total > 400, role);
+  }
+  const found = (await c.get('/api/v1/search?q=storing')).json();
+  assert.ok(found.interactions.length > 0, 'the demo is searchable');
 });
 
 test('a brug older than its database refuses to serve or migrate it, and leaves it alone', async (t) => {
@@ -390,12 +405,13 @@ test('brug serve --listen [::1]:0 serves on IPv6 loopback', async (t) => {
 test('brug migrate-db copies an installation into an empty database and verifies it', async (t) => {
   const dir = await tempDir(t);
   const src = `sqlite:${path.join(dir, 'source.db')}`;
-  await runOk(['demo', '--db', src]);
+  await runOk(['demo', '--db', src], { timeoutMs: 300000 });
   await runOk(['job', 'probe', '--db', src, '--count', '2']);
   const target = (await newDatabase(t, dir)).db;
   const r = await runOk(['migrate-db', '--from', src, '--to', target]);
   // every table, with its rows and checksum, verified
-  for (const table of ['orgs', 'users', 'teams', 'team_members', 'logins', 'audit_log', 'jobs']) {
+  for (const table of ['orgs', 'users', 'teams', 'team_members', 'logins', 'audit_log', 'jobs',
+    'relations', 'contact_points', 'interactions', 'tasks', 'search_terms']) {
     assert.match(r.stdout, new RegExp(`^${table}\\s+\\d+ rows\\s+checksum [0-9a-f]{16} ok$`, 'm'));
   }
   assert.match(r.stdout, /^users\s+22 rows/m);

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The demo's relations and contact history; see demo_crm.c. */
+#ifndef BRUG_CLI_DEMO_CRM_H
+#define BRUG_CLI_DEMO_CRM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/rc.h"
+#include "db/db.h"
+#include "domain/principal.h"
+
+/* An employee of the demo and the team they work in. */
+struct demo_user {
+	int64_t id;
+	const char *team;
+};
+
+/* Adds about people_count people (at most 1024) in ~120 organisations and
+ * interaction_count contact moments over the last year, handled by users
+ * of the teams that play each role, with follow-up tasks. Inside the
+ * caller's transaction. Not thread-safe (a fixed-seed generator). */
+int demo_crm_fill(struct db *db, const struct actor *who, const struct demo_user *users,
+		  size_t n_users, int people_count, int interaction_count, struct brug_err *err);
+
+#endif
