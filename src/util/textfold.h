@@ -128,9 +128,9 @@ struct textfold_query {
  * exact alternatives, so "klanten" finds "klantenservice" and "klant". An
  * e-mail address or a phone number (as textfold_terms finds them) becomes
  * one group instead of its words: exact, or prefixes when it holds the
- * last word. At the end of a query that does not end in white space, an address
- * being typed ("jan@exa", "jan@") is a prefix of the address, and a number
- * being typed ("06 123", "+31 6 12") a prefix of its digits, of its
+ * last word. At the end of a query that does not end in white space, an
+ * address being typed ("jan@exa", "jan@") is a prefix of the address, and a
+ * number being typed ("06 123", "+31 6 12") a prefix of its digits, of its
  * international and, for a Dutch number, of its national form.
  * So for any text T, every group of the query T + " " is matched by the
  * terms of T (unless those were truncated). Parts, joins and postcodes are
