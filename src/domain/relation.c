@@ -175,20 +175,49 @@ out:
 	return rc;
 }
 
+/* A person's new full name when its parts change and no name is given:
+ * the parts given, else the stored ones. NULL when the name stays. */
+static int renamed_person(struct db *db, int64_t org, int64_t id, const struct relation_in *in,
+			  char **out)
+{
+	*out = NULL;
+	if ((in->name && *in->name) || (!in->given_name && !in->family_name))
+		return 0;
+	struct db_rows *r = NULL;
+	int rc = db_query(db, &r,
+			  "SELECT given_name, family_name FROM relations WHERE org_id = ? AND id = ?",
+			  DB_ARGS(DB_I(org), DB_I(id)));
+	if (!rc && db_next(r) == 1) {
+		struct relation_in parts = {
+			.given_name = in->given_name ? in->given_name : db_text(r, 0),
+			.family_name = in->family_name ? in->family_name : db_text(r, 1)};
+		*out = person_name(&parts);
+	}
+	db_rows_free(r);
+	return rc;
+}
+
 int relation_update(struct db *db, const struct actor *who, int64_t id,
 		    const struct relation_in *in, struct brug_err *err)
 {
 	int rc = check(in, false, err);
 	if (rc)
 		return rc;
-	if (in->name && !*in->name)
-		return bad(err, "error.required", "name");
-	char kind[16], *key = in->name ? relation_sort_key(in->name) : NULL;
+	char kind[16], *name = NULL, *key = NULL;
 	if ((rc = db_begin(db)))
 		goto out;
 	rc = relation_kind(db, who->org_id, id, kind);
 	if (rc == BRUG_ENOTFOUND)
 		brug_fail(err, rc, "error.relation_not_found", NULL);
+	if (!rc && !strcmp(kind, "person"))
+		rc = renamed_person(db, who->org_id, id, in, &name);
+	if (!rc && !name && in->name)
+		name = xstrdup(in->name);
+	if (!rc && name && !*name)
+		rc = bad(err, "error.required", !strcmp(kind, "person") && !in->name ? "family_name"
+										    : "name");
+	if (!rc && name)
+		key = relation_sort_key(name);
 	if (!rc && in->parent_id > 0 && strcmp(kind, "person"))
 		rc = bad(err, "error.parent", "parent_id");
 	if (!rc)
@@ -202,7 +231,7 @@ int relation_update(struct db *db, const struct actor *who, int64_t id,
 			     " parent_id = CASE WHEN ? < 0 THEN parent_id ELSE ? END,"
 			     " owner_id = CASE WHEN ? < 0 THEN owner_id ELSE ? END, updated_at = ?"
 			     " WHERE org_id = ? AND id = ?",
-			     DB_ARGS(DB_T(in->type), DB_T(in->name), DB_T(key), DB_T(in->given_name),
+			     DB_ARGS(DB_T(in->type), DB_T(name), DB_T(key), DB_T(in->given_name),
 				     DB_T(in->family_name), DB_T(in->job_title), DB_T(in->lang),
 				     DB_T(in->notes), DB_I(in->parent_id), DB_I0(in->parent_id > 0 ? in->parent_id : 0),
 				     DB_I(in->owner_id), DB_I0(in->owner_id > 0 ? in->owner_id : 0),
@@ -213,9 +242,10 @@ int relation_update(struct db *db, const struct actor *who, int64_t id,
 		rc = search_index_relation(db, who->org_id, id);
 	if (!rc)
 		rc = audit_add(db, who, "relation.update", "relation", id,
-			       in->name ? summary(id, in->name) : NULL);
+			       name ? summary(id, name) : NULL);
 	rc = db_finish(db, rc);
 out:
+	free(name);
 	free(key);
 	return rc;
 }

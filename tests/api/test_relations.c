@@ -234,7 +234,34 @@ static void test_update(void **state)
 	check_json(&r, "phones.0.value", "020-123 4567");
 	check_json(&r, "addresses.0.city", "Amsterdam");
 	result_free(&r);
+	/* a person's name follows its parts when no name is given */
+	char jp[64];
+	snprintf(jp, sizeof(jp), "/api/v1/relations/%lld", (long long)jan);
+	h_call(h, AS_EMPLOYEE, "PATCH", jp, NULL, "{\"family_name\":\"Jansen-de Vries\"}", NULL, &r);
+	check_status(&r, 200);
+	check_json(&r, "name", "Jan Jansen-de Vries");
+	check_json(&r, "given_name", "Jan");
+	result_free(&r);
+	/* as a browser's edit form sends it: every field, no name */
+	h_form(h, AS_SESSION, NULL, jp + 7,
+	       "given_name=Johannes&family_name=de+Vries&type=customer&owner_id=0&lang=nl"
+	       "&email=jan%40acme.example&phone=&mobile=06-11112222&street=&postal_code=&city="
+	       "&country=&tags=inkoop%2C+noord&notes=",
+	       &r);
+	check_status(&r, 303);
+	result_free(&r);
+	h_call(h, AS_EMPLOYEE, "GET", jp, NULL, NULL, NULL, &r);
+	check_json(&r, "name", "Johannes de Vries");
+	check_json(&r, "emails.0.value", "jan@acme.example");
+	check_json(&r, "phones.0.value", "06-11112222");
+	check_json(&r, "phones.0.label", "mobile");
+	check_json(&r, "tags.0", "inkoop");
+	check_json(&r, "tags.1", "noord");
+	check_json(&r, "parent_name", "Acme Nederland B.V."); /* not in the form: unchanged */
+	result_free(&r);
 	const struct api_case cases[] = {
+		{AS_EMPLOYEE, "PATCH", jp, "{\"given_name\":\"\",\"family_name\":\"\"}", 422,
+		 "fields.family_name", NULL},
 		{AS_EMPLOYEE, "PATCH", path, "{\"name\":\"\"}", 422, "fields.name", NULL},
 		{AS_EMPLOYEE, "PATCH", path, "{\"phones\":[{\"value\":\"abc\"}]}", 422,
 		 "fields.phones", NULL},
