@@ -80,6 +80,11 @@ int api_tasks_create(struct req *req, struct resp *resp);
 int api_tasks_show(struct req *req, struct resp *resp);
 int api_tasks_update(struct req *req, struct resp *resp);
 int api_tasks_done(struct req *req, struct resp *resp);
+/* crm_settings.c */
+int api_crm_settings_show(struct req *req, struct resp *resp);
+int api_custom_fields_list(struct req *req, struct resp *resp);
+int api_custom_fields_create(struct req *req, struct resp *resp);
+int api_custom_fields_delete(struct req *req, struct resp *resp);
 /* search.c */
 int api_search(struct req *req, struct resp *resp);
 

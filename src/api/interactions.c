@@ -299,19 +299,21 @@ int api_interaction_roles_create(struct req *req, struct resp *resp)
 	const char *name = in_text(&in, "name", IN_REQUIRED, 60);
 	if (!input_ok(&in)) {
 		rc = input_fail(&in, resp);
+		api_crm_settings_show(req, resp);
 		goto out;
 	}
 	struct actor who = req_actor(req);
 	int64_t id = 0;
 	if ((rc = interaction_role_add(req->db, &who, name, &id, &req->err))) {
 		rc = input_fail_domain(&in, resp, rc);
+		api_crm_settings_show(req, resp);
 		goto out;
 	}
 	json_t *d = resp_data(resp);
 	jx_set_int(d, "id", id);
 	jx_set_str(d, "name", name);
 	resp->status = 201;
-	resp_redirect(resp, req, "/settings", "flash.role_created");
+	resp_redirect(resp, req, "/settings/crm", "flash.role_created");
 out:
 	input_end(&in);
 	return rc;

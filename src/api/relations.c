@@ -4,15 +4,18 @@
  * email, phone, mobile and address, and tags separated by commas. */
 #include "api/handlers.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/common.h"
+#include "domain/custom_field.h"
 #include "domain/relation.h"
 #include "domain/timeline.h"
 #include "domain/user.h"
 #include "util/buf.h"
 #include "util/jx.h"
+#include "util/xmalloc.h"
 
 static const char *const kinds[] = {"organisation", "person", NULL};
 static const char *const types[] = {"customer", "prospect", "supplier", "partner", NULL};
@@ -92,9 +95,56 @@ int api_relations_list(struct req *req, struct resp *resp)
 	return 0;
 }
 
+/* For the form: the organisation's custom fields, each with its value
+ * (from values.custom_<name> when the form comes back, else from the
+ * relation's "custom") and flags for the template. */
+static int custom_options(struct req *req, json_t *d)
+{
+	json_t *fields = NULL;
+	int rc = custom_field_list(req->db, req->who.org_id, &fields);
+	if (rc)
+		return rc;
+	json_t *values = json_object_get(d, "values");
+	json_t *stored = json_object_get(json_object_get(d, "relation"), "custom");
+	size_t i;
+	json_t *f;
+	json_array_foreach(fields, i, f) {
+		const char *name = jx_str(f, "name"), *type = jx_str(f, "type");
+		char key[64];
+		snprintf(key, sizeof(key), "custom_%s", name);
+		json_t *v = json_object_get(values, key);
+		if (!v)
+			v = json_object_get(stored, name);
+		char *text = json_is_string(v) ? xstrdup(json_string_value(v))
+			     : json_is_number(v) ? json_dumps(v, JSON_ENCODE_ANY)
+						 : xstrdup("");
+		jx_set_str(f, "key", key);
+		jx_set_str(f, "value", text ? text : "");
+		jx_set_bool(f, "is_text", !strcmp(type, "text"));
+		jx_set_bool(f, "is_number", !strcmp(type, "number"));
+		jx_set_bool(f, "is_date", !strcmp(type, "date"));
+		jx_set_bool(f, "is_choice", !strcmp(type, "choice"));
+		json_t *opts = json_array(), *c;
+		size_t j;
+		json_array_foreach(json_object_get(f, "choices"), j, c) {
+			json_t *o = json_pack("{s:O}", "label", c);
+			if (text && !strcmp(json_string_value(c), text))
+				jx_set_bool(o, "is_selected", true);
+			json_array_append_new(opts, o);
+		}
+		json_object_set_new(f, "options", opts);
+		free(text);
+	}
+	json_object_set_new(d, "custom_fields", fields);
+	return 0;
+}
+
 /* For the form: organisations (a person's parent) and users (owners). */
 static int form_options(struct req *req, json_t *d)
 {
+	int crc = custom_options(req, d);
+	if (crc)
+		return crc;
 	struct relation_filter f = {.kind = "organisation", .page = {1, LISTING_PER_PAGE_MAX}};
 	json_t *orgs = NULL, *users = NULL;
 	int rc = relation_list(req->db, req->who.org_id, &f, &orgs);
@@ -212,7 +262,23 @@ static void read_in(struct input *in, bool create, struct relation_in *r)
 		r->phones = json_list(in, "phones");
 		r->addresses = json_list(in, "addresses");
 		r->tags = json_list(in, "tags");
+		json_t *c = json_object_get(in->src, "custom");
+		if (c && !json_is_object(c))
+			in_error(in, "custom", "error.custom");
+		else if (c)
+			r->custom = json_incref(c);
 		return;
+	}
+	/* the form's custom fields are custom_<name> */
+	const char *k;
+	json_t *v;
+	json_object_foreach(in->src, k, v) {
+		if (strncmp(k, "custom_", 7) || !json_is_string(v))
+			continue;
+		if (!r->custom)
+			r->custom = json_object();
+		const char *t = in_text(in, k, 0, 1000);
+		json_object_set_new(r->custom, k + 7, json_string(t ? t : ""));
 	}
 	r->emails = form_item(in, "email", "value", "");
 	json_t *phones = form_item(in, "phone", "value", "");
@@ -227,6 +293,7 @@ static void read_in(struct input *in, bool create, struct relation_in *r)
 
 static void free_in(struct relation_in *r)
 {
+	json_decref(r->custom);
 	json_decref(r->emails);
 	json_decref(r->phones);
 	json_decref(r->addresses);
@@ -407,6 +474,24 @@ int api_relations_show(struct req *req, struct resp *resp)
 		jx_set_str(fv, "channel", f.channel ? f.channel : "");
 		jx_set_int(fv, "user_id", f.user_id);
 		json_object_set_new(d, "filter", fv);
+		json_t *fields = NULL, *shown = json_array();
+		if (!custom_field_list(req->db, req->who.org_id, &fields)) {
+			size_t i;
+			json_t *cf;
+			json_array_foreach(fields, i, cf) {
+				json_t *v = json_object_get(json_object_get(d, "custom"), jx_str(cf, "name"));
+				if (!v)
+					continue;
+				char *text = json_is_string(v) ? xstrdup(json_string_value(v))
+							       : json_dumps(v, JSON_ENCODE_ANY);
+				json_array_append_new(shown, json_pack("{s:O,s:s}", "label",
+								       json_object_get(cf, "label"),
+								       "value", text ? text : ""));
+				free(text);
+			}
+			json_decref(fields);
+		}
+		json_object_set_new(d, "custom_list", shown);
 		json_t *opts = json_array();
 		for (int i = 0; channels[i]; i++) {
 			json_t *o = json_pack("{s:s}", "value", channels[i]);

@@ -163,6 +163,8 @@ int relation_create(struct db *db, const struct actor *who, const struct relatio
 	if (!rc)
 		rc = parts_write(db, who->org_id, rid, in);
 	if (!rc)
+		rc = parts_write_custom(db, who->org_id, rid, in, err);
+	if (!rc)
 		rc = search_index_relation(db, who->org_id, rid);
 	if (!rc)
 		rc = audit_add(db, who, "relation.create", "relation", rid, summary(rid, name));
@@ -238,6 +240,8 @@ int relation_update(struct db *db, const struct actor *who, int64_t id,
 				     DB_I(clock_now_ms()), DB_I(who->org_id), DB_I(id)));
 	if (!rc)
 		rc = parts_write(db, who->org_id, id, in);
+	if (!rc)
+		rc = parts_write_custom(db, who->org_id, id, in, err);
 	if (!rc)
 		rc = search_index_relation(db, who->org_id, id);
 	if (!rc)

@@ -20,7 +20,9 @@
  * leaves a value unchanged; for a create NULL means the default.
  * emails and phones: arrays of {"value", "label"}; addresses: arrays of
  * {"street", "postal_code", "city", "country", "label"}; tags: an array of
- * names (created when new). The arrays replace what the relation had. */
+ * names (created when new). The arrays replace what the relation had.
+ * custom: an object of custom field name -> value (custom_field.h); the
+ * fields it names are set, "" or null clears one, others stay. */
 struct relation_in {
 	const char *kind; /* "organisation" or "person"; fixed after create */
 	const char *type; /* customer, prospect, supplier, partner */
@@ -32,6 +34,7 @@ struct relation_in {
 	int64_t parent_id; /* a person's organisation; 0 none, -1 unchanged */
 	int64_t owner_id;  /* the account manager (a user); 0 none, -1 unchanged */
 	json_t *emails, *phones, *addresses, *tags;
+	json_t *custom;
 };
 
 /* Checks and stores a new relation; fields that fail are named in err

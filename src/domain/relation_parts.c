@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/custom_field.h"
 #include "domain/relation.h"
 #include "util/clock.h"
 #include "util/contactinfo.h"
@@ -194,6 +195,77 @@ int parts_write(struct db *db, int64_t org, int64_t rel, const struct relation_i
 	return rc;
 }
 
+int parts_write_custom(struct db *db, int64_t org, int64_t rel, const struct relation_in *in,
+		       struct brug_err *err)
+{
+	if (!in->custom)
+		return 0;
+	json_t *fields = NULL, *norm = NULL;
+	int rc = custom_field_list(db, org, &fields);
+	if (!rc)
+		rc = custom_field_check(fields, in->custom, &norm, err);
+	const char *k;
+	json_t *v;
+	json_object_foreach(norm, k, v) {
+		if (rc)
+			break;
+		int64_t fid = 0;
+		size_t i;
+		json_t *f;
+		json_array_foreach(fields, i, f)
+			if (!strcmp(jx_str(f, "name"), k))
+				fid = jx_int(f, "id", 0);
+		if (!*json_string_value(v))
+			rc = db_exec(db,
+				     "DELETE FROM custom_values WHERE org_id = ? AND relation_id = ?"
+				     " AND field_id = ?",
+				     DB_ARGS(DB_I(org), DB_I(rel), DB_I(fid)));
+		else
+			rc = db_exec(db,
+				     "INSERT INTO custom_values (org_id, relation_id, field_id, value)"
+				     " VALUES (?, ?, ?, ?) ON CONFLICT (org_id, relation_id, field_id)"
+				     " DO UPDATE SET value = excluded.value",
+				     DB_ARGS(DB_I(org), DB_I(rel), DB_I(fid), DB_T(json_string_value(v))));
+	}
+	json_decref(fields);
+	json_decref(norm);
+	return rc;
+}
+
+/* "custom": {name: value} of the relation; numbers as JSON numbers. */
+static int custom_read(struct db *db, int64_t org, int64_t rel, json_t **out)
+{
+	struct db_rows *r = NULL;
+	int rc = db_query(db, &r,
+			  "SELECT f.name, f.type, v.value FROM custom_values v JOIN custom_fields f"
+			  " ON f.org_id = v.org_id AND f.id = v.field_id WHERE v.org_id = ?"
+			  " AND v.relation_id = ? ORDER BY f.position, f.id",
+			  DB_ARGS(DB_I(org), DB_I(rel)));
+	json_t *o = json_object();
+	int more = 0;
+	while (!rc && (more = db_next(r)) == 1) {
+		const char *type = db_text(r, 1), *value = db_text(r, 2);
+		json_t *v;
+		double x = strtod(value, NULL);
+		if (strcmp(type, "number"))
+			v = json_string(value);
+		else if (x == (double)(json_int_t)x && x > -1e15 && x < 1e15)
+			v = json_integer((json_int_t)x);
+		else
+			v = json_real(x);
+		json_object_set_new(o, db_text(r, 0), v);
+	}
+	if (!rc && more < 0)
+		rc = more;
+	db_rows_free(r);
+	if (rc) {
+		json_decref(o);
+		return rc;
+	}
+	*out = o;
+	return 0;
+}
+
 static int points(struct db *db, int64_t org, int64_t rel, const char *kind, json_t **out)
 {
 	struct db_rows *r = NULL;
@@ -214,7 +286,7 @@ static int points(struct db *db, int64_t org, int64_t rel, const char *kind, jso
 
 int parts_read(struct db *db, int64_t org, int64_t rel, json_t *into)
 {
-	json_t *e = NULL, *p = NULL, *a = NULL, *t = NULL;
+	json_t *e = NULL, *p = NULL, *a = NULL, *t = NULL, *c = NULL;
 	int rc = points(db, org, rel, "email", &e);
 	if (!rc)
 		rc = points(db, org, rel, "phone", &p);
@@ -235,7 +307,10 @@ int parts_read(struct db *db, int64_t org, int64_t rel, json_t *into)
 			rc = more;
 		db_rows_free(r);
 	}
+	if (!rc)
+		rc = custom_read(db, org, rel, &c);
 	if (!rc) {
+		json_object_set_new(into, "custom", c);
 		json_object_set_new(into, "emails", e);
 		json_object_set_new(into, "phones", p);
 		json_object_set_new(into, "addresses", a);

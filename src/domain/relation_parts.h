@@ -16,7 +16,11 @@
 int parts_check(const struct relation_in *in, struct brug_err *err);
 /* Replaces each list `in` sets; inside the caller's transaction. */
 int parts_write(struct db *db, int64_t org, int64_t rel, const struct relation_in *in);
-/* Sets "emails", "phones", "addresses" and "tags" on into. */
+/* Checks in->custom against the organisation's fields and stores it
+ * (BRUG_EVALIDATION on "custom"); nothing when in->custom is NULL. */
+int parts_write_custom(struct db *db, int64_t org, int64_t rel, const struct relation_in *in,
+		       struct brug_err *err);
+/* Sets "emails", "phones", "addresses", "tags" and "custom" on into. */
 int parts_read(struct db *db, int64_t org, int64_t rel, json_t *into);
 
 #endif

@@ -300,6 +300,10 @@ static bool value_is(json_t *v, const char *want)
 		return strcmp(json_is_true(v) ? "true" : "false", want) == 0;
 	if (json_is_null(v))
 		return strcmp("null", want) == 0;
+	if (json_is_real(v)) {
+		snprintf(buf, sizeof(buf), "%.15g", json_real_value(v));
+		return strcmp(buf, want) == 0;
+	}
 	return false;
 }
 

@@ -288,6 +288,120 @@ static void test_audit(void **state)
 	run_cases(h, cases, N(cases));
 }
 
+static void test_custom_fields(void **state)
+{
+	struct harness *h = *state;
+	const struct api_case setup[] = {
+		{AS_ADMIN, "POST", "/api/v1/custom-fields",
+		 "{\"name\":\"contract\",\"label\":\"Contract\",\"type\":\"choice\","
+		 "\"choices\":[\"brons\",\"zilver\",\"goud\"]}",
+		 201, "choices.2", "goud"},
+		{AS_ADMIN, "POST", "/api/v1/custom-fields",
+		 "{\"name\":\"klant_sinds\",\"label\":\"Klant sinds\",\"type\":\"date\"}", 201, "type",
+		 "date"},
+		{AS_ADMIN, "POST", "/api/v1/custom-fields",
+		 "{\"name\":\"medewerkers\",\"label\":\"Medewerkers\",\"type\":\"number\"}", 201, NULL,
+		 NULL},
+		{AS_ADMIN, "POST", "/api/v1/custom-fields",
+		 "{\"name\":\"branche\",\"label\":\"Branche\",\"type\":\"text\"}", 201, NULL, NULL},
+		{AS_EMPLOYEE, "POST", "/api/v1/custom-fields",
+		 "{\"name\":\"x\",\"label\":\"X\",\"type\":\"text\"}", 403, "error", "forbidden"},
+		{AS_ADMIN, "POST", "/api/v1/custom-fields",
+		 "{\"name\":\"Contract Type\",\"label\":\"X\",\"type\":\"text\"}", 422, "fields.name",
+		 NULL},
+		{AS_ADMIN, "POST", "/api/v1/custom-fields",
+		 "{\"name\":\"niveau\",\"label\":\"Niveau\",\"type\":\"choice\"}", 422,
+		 "fields.choices", NULL},
+		{AS_ADMIN, "POST", "/api/v1/custom-fields",
+		 "{\"name\":\"niveau\",\"label\":\"Niveau\",\"type\":\"choice\",\"choices\":[\"a\",\"a\"]}",
+		 422, "fields.choices", NULL},
+		{AS_ADMIN, "POST", "/api/v1/custom-fields",
+		 "{\"name\":\"contract\",\"label\":\"Nog een\",\"type\":\"text\"}", 409, "fields.name",
+		 NULL},
+		{AS_ADMIN, "POST", "/api/v1/custom-fields",
+		 "{\"name\":\"x\",\"label\":\"X\",\"type\":\"colour\"}", 422, "fields.type", NULL},
+		{AS_EMPLOYEE, "GET", "/api/v1/custom-fields", NULL, 200, "items.0.name", "contract"},
+		{AS_EMPLOYEE, "GET", "/api/v1/custom-fields", NULL, 200, "items.3.name", "branche"},
+		/* each organisation has its own fields */
+		{AS_OTHER, "GET", "/api/v1/custom-fields", NULL, 200, "items.0", NULL},
+	};
+	(void)0;
+	struct result r;
+	run_cases(h, setup, N(setup) - 1);
+	h_call(h, AS_OTHER, "GET", "/api/v1/custom-fields", NULL, NULL, NULL, &r);
+	assert_int_equal(json_array_size(jpath(r.json, "items")), 0);
+	result_free(&r);
+
+	h_call(h, AS_EMPLOYEE, "POST", "/api/v1/relations", NULL,
+	       "{\"kind\":\"organisation\",\"name\":\"Velden B.V.\",\"custom\":{\"contract\":\"goud\","
+	       "\"klant_sinds\":\"2024-02-29\",\"medewerkers\":120,\"branche\":\"Zorg\"}}",
+	       NULL, &r);
+	check_status(&r, 201);
+	int64_t id = json_int_at(&r, "id");
+	check_json(&r, "custom.contract", "goud");
+	check_json(&r, "custom.klant_sinds", "2024-02-29");
+	check_json(&r, "custom.medewerkers", "120");
+	check_json(&r, "custom.branche", "Zorg");
+	result_free(&r);
+	char path[64];
+	snprintf(path, sizeof(path), "/api/v1/relations/%lld", (long long)id);
+	const struct api_case values[] = {
+		{AS_EMPLOYEE, "PATCH", path, "{\"custom\":{\"contract\":\"platina\"}}", 422,
+		 "fields.custom", NULL},
+		{AS_EMPLOYEE, "PATCH", path, "{\"custom\":{\"klant_sinds\":\"2023-02-29\"}}", 422,
+		 "fields.custom", NULL},
+		{AS_EMPLOYEE, "PATCH", path, "{\"custom\":{\"medewerkers\":\"veel\"}}", 422,
+		 "fields.custom", NULL},
+		{AS_EMPLOYEE, "PATCH", path, "{\"custom\":{\"kleur\":\"rood\"}}", 422, "fields.custom",
+		 NULL},
+		{AS_EMPLOYEE, "PATCH", path, "{\"custom\":[1]}", 422, "fields.custom", NULL},
+		/* nothing of that was stored */
+		{AS_EMPLOYEE, "GET", path, NULL, 200, "custom.contract", "goud"},
+		/* null clears one; the others stay */
+		{AS_EMPLOYEE, "PATCH", path, "{\"custom\":{\"contract\":null,\"medewerkers\":12.5}}", 200,
+		 "custom.medewerkers", "12.5"},
+		{AS_EMPLOYEE, "GET", path, NULL, 200, "custom.branche", "Zorg"},
+	};
+	run_cases(h, values, N(values));
+	h_call(h, AS_EMPLOYEE, "GET", path, NULL, NULL, NULL, &r);
+	assert_null(jpath(r.json, "custom.contract"));
+	result_free(&r);
+	/* the form: custom_<name> fields, a Dutch decimal comma */
+	h_form(h, AS_SESSION, NULL, path + 7,
+	       "name=Velden+B.V.&custom_contract=zilver&custom_medewerkers=7%2C25&custom_branche=",
+	       &r);
+	check_status(&r, 303);
+	result_free(&r);
+	h_call(h, AS_EMPLOYEE, "GET", path, NULL, NULL, NULL, &r);
+	check_json(&r, "custom.contract", "zilver");
+	check_json(&r, "custom.medewerkers", "7.25");
+	assert_null(jpath(r.json, "custom.branche"));
+	result_free(&r);
+	/* the page shows them */
+	h_call(h, AS_SESSION, "GET", path + 7, NULL, NULL, "Accept: text/html\n", &r);
+	check_status(&r, 200);
+	check_body(&r, "<dt>Contract</dt><dd>zilver</dd>");
+	result_free(&r);
+	/* removing a field removes its values */
+	h_call(h, AS_EMPLOYEE, "GET", "/api/v1/custom-fields", NULL, NULL, NULL, &r);
+	char del[64];
+	snprintf(del, sizeof(del), "/api/v1/custom-fields/%lld",
+		 (long long)json_int_at(&r, "items.0.id"));
+	result_free(&r);
+	h_call(h, AS_ADMIN, "DELETE", del, NULL, NULL, NULL, &r);
+	check_status(&r, 204);
+	result_free(&r);
+	h_call(h, AS_EMPLOYEE, "GET", path, NULL, NULL, NULL, &r);
+	assert_null(jpath(r.json, "custom.contract"));
+	check_json(&r, "custom.medewerkers", "7.25");
+	result_free(&r);
+	const struct api_case gone[] = {
+		{AS_ADMIN, "DELETE", del, NULL, 404, "error", "not_found"},
+		{AS_OTHER, "DELETE", "/api/v1/custom-fields/2", NULL, 404, "error", "not_found"},
+	};
+	run_cases(h, gone, N(gone));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -296,6 +410,7 @@ int main(void)
 		cmocka_unit_test(test_list),
 		cmocka_unit_test(test_update),
 		cmocka_unit_test(test_audit),
+		cmocka_unit_test(test_custom_fields),
 	};
 	return cmocka_run_group_tests(tests, harness_setup, harness_teardown);
 }

@@ -36,8 +36,15 @@ before(async () => {
   team = (await api(srv.base, tok, 'POST', '/teams', { name: 'Klantenservice', description: 'Telefoon, mail en chat.' })).body;
   assert.equal((await api(srv.base, tok, 'POST', `/teams/${team.id}/members`, { user_id: other.id, lead: true })).status, 200);
   assert.equal((await api(srv.base, tok, 'POST', `/teams/${team.id}/members`, { user_id: 1, lead: false })).status, 200);
+  // custom fields of every type, so the relation forms show them
+  for (const f of [{ name: 'contract', label: 'Contract', type: 'choice', choices: ['brons', 'zilver', 'goud'] },
+    { name: 'klant_sinds', label: 'Klant sinds', type: 'date' }, { name: 'medewerkers', label: 'Medewerkers', type: 'number' },
+    { name: 'branche', label: 'Branche', type: 'text' }]) {
+    assert.equal((await api(srv.base, tok, 'POST', '/custom-fields', f)).status, 201);
+  }
   // relations, an interaction and a task, so the CRM pages show them
   crm.org = (await api(srv.base, tok, 'POST', '/relations', { kind: 'organisation', name: 'Polderwarmte B.V.',
+    custom: { contract: 'goud', klant_sinds: '2021-03-01', medewerkers: 40 },
     tags: ['vip', 'noord'], emails: [{ value: 'info@polderwarmte.example' }], phones: [{ value: '020-1234567' }],
     addresses: [{ street: 'Damrak 1', postal_code: '1012 LG', city: 'Amsterdam', country: 'Nederland' }] })).body;
   crm.person = (await api(srv.base, tok, 'POST', '/relations', { kind: 'person', given_name: 'Zoë', family_name: 'Müller',
@@ -126,6 +133,8 @@ const PAGES = [
     assert.equal(await p.locator('main tbody form[action$="/retry"]').count(), 1, 'a retry button');
   }],
   ['settings', async (p) => { await p.goto(srv.url('/settings')); }],
+  ['CRM settings', async (p) => { await p.goto(srv.url('/settings/crm')); }],
+  ['edit organisation with custom fields', async (p) => { await p.goto(srv.url(`/relations/${crm.org.id}/edit`)); }],
   ['my account', async (p) => { await p.goto(srv.url('/me')); }],
   ['404 page', async (p) => { await p.goto(srv.url('/bestaat/niet')); }],
 ];
