@@ -34,12 +34,13 @@
  * measured on the families above), and an input over MD_WORK_MAX in any
  * family is refused. Normal text stays orders of magnitude below it; see
  * test_markdown.c. */
-#define MD_WORK_MAX ((uint64_t)1 << 25)
-#define MD_W_DEPTH 3    /* per nesting level per input byte */
-#define MD_W_IMAGE 4    /* per "![" per ']' */
+#define MD_WORK_MAX   ((uint64_t)1 << 25)
+#define MD_W_DEPTH    3 /* per nesting level per input byte */
+#define MD_W_IMAGE    4 /* per "![" per ']' */
 #define MD_W_AUTOLINK 6 /* per would-be autolink per byte of its run */
-#define MD_W_PIPES 8    /* per pipe squared in a table row or header */
-#define MD_W_REF 8      /* per byte a reference copies into the HTML */
+#define MD_W_PIPES    8 /* per pipe squared in a table row or header */
+#define MD_W_REF      8 /* per byte a reference copies into the HTML */
+#define MD_W_CELL     1000 /* per empty cell added to pad a short table row */
 
 struct md_cost {
 	uint64_t depth;    /* deepest container nesting a line can open */
@@ -50,7 +51,8 @@ struct md_cost {
 	uint64_t ref_max;  /* largest block holding a reference definition */
 	/* the current block of lines, up to the next blank line */
 	uint64_t block_bytes, block_pipes;
-	bool block_ref; /* it may hold a reference definition */
+	uint64_t block_cols; /* columns of a table that may have started */
+	bool block_ref;      /* it may hold a reference definition */
 };
 
 static bool md_is_digit(unsigned char c)
@@ -117,7 +119,7 @@ static void md_cost_autolink(const unsigned char *s, size_t len, struct md_cost 
 			trig = 0;
 			start = i + 1;
 		} else if ((ch == 'w' && len - i >= 4 && memcmp(s + i, "www.", 4) == 0) ||
-			   (ch == ':' && len - i >= 3 && s[i + 1] == '/' && s[i + 2] == '/')) {
+		           (ch == ':' && len - i >= 3 && s[i + 1] == '/' && s[i + 2] == '/')) {
 			trig++;
 		}
 		if (!md_is_mail_char(ch)) {
@@ -132,7 +134,9 @@ static void md_cost_autolink(const unsigned char *s, size_t len, struct md_cost 
 
 /* A line that might be a table's delimiter row makes the table extension
  * parse the whole paragraph above it as a header row; each row is parsed
- * in time quadratic in its pipes (for empty cells). */
+ * in time quadratic in its pipes (for empty cells); and a row with fewer
+ * cells than the table has columns is padded with empty ones, so "x" on a
+ * line makes as many cells as the widest delimiter row above it. */
 static void md_cost_table(const unsigned char *s, size_t len, struct md_cost *c)
 {
 	uint64_t pipes = 0;
@@ -141,10 +145,15 @@ static void md_cost_table(const unsigned char *s, size_t len, struct md_cost *c)
 		pipes += s[i] == '|';
 		dash |= s[i] == '-';
 		delim &= s[i] == '-' || s[i] == '|' || s[i] == ':' || s[i] == ' ' || s[i] == '\t' ||
-			 s[i] == '>';
+		         s[i] == '>';
 	}
-	if (delim && dash)
+	if (c->block_cols > pipes + 1)
+		c->table += MD_W_CELL * (c->block_cols - pipes - 1);
+	if (delim && dash) {
 		c->table += c->block_bytes + MD_W_PIPES * c->block_pipes * c->block_pipes;
+		if (pipes + 1 > c->block_cols)
+			c->block_cols = pipes + 1;
+	}
 	if (pipes)
 		c->table += len + MD_W_PIPES * pipes * pipes;
 	c->block_pipes += pipes;
@@ -156,7 +165,7 @@ static void md_cost_block_end(struct md_cost *c)
 {
 	if (c->block_ref && c->block_bytes > c->ref_max)
 		c->ref_max = c->block_bytes;
-	c->block_bytes = c->block_pipes = 0;
+	c->block_bytes = c->block_pipes = c->block_cols = 0;
 	c->block_ref = false;
 }
 
@@ -224,8 +233,7 @@ static void md_init(void)
 
 /* Checks the input and parses it. On success the caller frees *doc and
  * then *parser (whose extension list the HTML renderer needs). */
-static int md_parse(const char *md, size_t n, int options, cmark_parser **parser,
-		    cmark_node **doc)
+static int md_parse(const char *md, size_t n, int options, cmark_parser **parser, cmark_node **doc)
 {
 	if (n > MARKDOWN_INPUT_MAX)
 		return BRUG_ETOOBIG;
@@ -302,8 +310,8 @@ static char *md_url_checked(const char *url)
 	s[len] = '\0';
 	if (len && md_is_alnum((unsigned char)s[0]) && !md_is_digit((unsigned char)s[0])) {
 		size_t i = 1;
-		while (i < len && (md_is_alnum((unsigned char)s[i]) || s[i] == '+' ||
-				   s[i] == '-' || s[i] == '.'))
+		while (i < len && (md_is_alnum((unsigned char)s[i]) || s[i] == '+' || s[i] == '-' ||
+		                   s[i] == '.'))
 			i++;
 		if (i < len && s[i] == ':' && !md_scheme_allowed(s, i)) {
 			free(s);
@@ -323,9 +331,12 @@ static void md_unwrap(cmark_node *node)
 	cmark_node_free(node);
 }
 
-static void md_fix_link(cmark_node *node)
+/* A link keeps a checked URL; inside an image (whose description may hold
+ * links, e-mail autolinks too) only its text stays, since the image
+ * becomes a link itself and links do not nest. */
+static void md_fix_link(cmark_node *node, bool in_link)
 {
-	char *url = md_url_checked(cmark_node_get_url(node));
+	char *url = in_link ? NULL : md_url_checked(cmark_node_get_url(node));
 	if (!url) {
 		md_unwrap(node);
 		return;
@@ -460,7 +471,7 @@ static void md_sanitize(cmark_node *doc, unsigned flags)
 			md_fix_html_block(node);
 			break;
 		case CMARK_NODE_LINK:
-			md_fix_link(node);
+			md_fix_link(node, items[i].in_link);
 			break;
 		case CMARK_NODE_IMAGE:
 			md_fix_image(node, items[i].in_link);

@@ -53,9 +53,11 @@ enum markdown_flag {
  * Returns 0 and sets *html_out to a NUL-terminated string the caller frees
  * (an empty input gives ""). Otherwise *html_out is untouched and the
  * result is BRUG_ETOOBIG when n is over MARKDOWN_INPUT_MAX, when the input
- * is one of the pathological shapes that this cmark-gfm version parses in
- * more than linear time (very deep nesting with much text, tables whose
- * header is tried again and again, long runs of would-be autolinks; see
+ * is one of the pathological shapes that this cmark-gfm version (Debian
+ * 12's 0.29.0.gfm.6) parses in more than linear time or blows up (very
+ * deep nesting with much text, thousands of "![", tables whose header is
+ * tried again and again or whose short rows are padded to many columns,
+ * long runs of would-be autolinks, a long reference used many times; see
  * markdown.c), or when the HTML would pass MARKDOWN_HTML_MAX;
  * BRUG_EINVAL when the input is not valid UTF-8 or holds a NUL byte, or
  * flags holds an unknown bit. Thread-safe: parsing is serialised by a
