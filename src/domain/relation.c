@@ -13,6 +13,7 @@
 #include "util/buf.h"
 #include "util/clock.h"
 #include "util/jx.h"
+#include "util/markdown.h"
 #include "util/textfold.h"
 #include "util/utf8.h"
 #include "util/xmalloc.h"
@@ -316,6 +317,11 @@ int relation_get(struct db *db, int64_t org, int64_t id, json_t **out)
 	db_rows_free(r);
 	if (rc <= 0)
 		return rc == 0 ? BRUG_ENOTFOUND : rc;
+	const char *md = jx_str(rel, "notes");
+	char *html = NULL;
+	if (md && *md && markdown_to_html(md, strlen(md), MARKDOWN_SHIFT_HEADINGS, &html) == 0)
+		jx_set_str(rel, "notes_html", html);
+	free(html);
 	rc = parts_read(db, org, id, rel);
 	if (!rc && !strcmp(jx_str(rel, "kind"), "organisation")) {
 		rc = db_query(db, &r,

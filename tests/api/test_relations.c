@@ -65,6 +65,7 @@ static void test_create(void **state)
 	snprintf(body, sizeof(body),
 		 "{\"kind\":\"person\",\"given_name\":\"Jan\",\"family_name\":\"de Vries\","
 		 "\"parent_id\":%lld,\"job_title\":\"Inkoper\",\"lang\":\"en\","
+		 "\"notes\":\"Belt liefst **'s ochtends**.<script>x</script>\","
 		 "\"phones\":[{\"value\":\"+31 6 1234 5678\",\"label\":\"mobile\"}]}",
 		 (long long)acme);
 	h_call(h, AS_EMPLOYEE, "POST", "/api/v1/relations", NULL, body, NULL, &r);
@@ -74,6 +75,9 @@ static void test_create(void **state)
 	check_json(&r, "parent_name", "Acme B.V.");
 	check_json(&r, "job_title", "Inkoper");
 	check_json(&r, "lang", "en");
+	/* notes are Markdown; raw HTML is shown as the text it is */
+	check_json(&r, "notes_html",
+		   "<p>Belt liefst <strong>'s ochtends</strong>.&lt;script&gt;x&lt;/script&gt;</p>\n");
 	check_json(&r, "owner_id", NULL);
 	result_free(&r);
 
