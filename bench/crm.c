@@ -8,7 +8,8 @@
  *                                 (and their search terms) and times Q
  *                                 searches; prints p50, p95, p99
  *   bench_crm timeline DB_URL N   gives one relation N timeline items and
- *                                 prints its id (for a wrk row)
+ *                                 prints its id (for a wrk row); in the
+ *                                 installation's first organisation
  *
  * Seeding writes the rows and the terms util/textfold makes for them in
  * batched INSERTs, as the domain would but without its per-row checks, so
@@ -16,6 +17,7 @@
  * vocabulary of Dutch and English words a customer service desk uses, with
  * a Zipf-like spread, so common words match many rows and rare ones few. */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,14 +81,16 @@ static int fail(const char *what, int rc)
 	return 1;
 }
 
-static int open_db(const char *url, struct db **db, int64_t *org)
+/* Opens url; *org is the installation's first organisation when first
+ * (the one make bench's token belongs to), else one of bench_crm's own. */
+static int open_db(const char *url, bool first, struct db **db, int64_t *org)
 {
 	struct brug_err err = {0};
 	if (db_open(url, db, &err) || migrate_up(*db, NULL, &err)) {
 		fprintf(stderr, "bench_crm: %s: %s\n", url, err.detail);
 		return 1;
 	}
-	int rc = org_find(*db, "Bench CRM", org);
+	int rc = first ? org_first(*db, org) : org_find(*db, "Bench CRM", org);
 	if (rc == BRUG_ENOTFOUND)
 		rc = org_create(*db, "Bench CRM", "nl", org);
 	return rc ? fail("the organisation", rc) : 0;
@@ -217,7 +221,7 @@ static int cmd_search(const char *url, int64_t n, int q)
 {
 	struct db *db = NULL;
 	int64_t org = 0;
-	if (open_db(url, &db, &org))
+	if (open_db(url, false, &db, &org))
 		return 1;
 	int rc = seed_search(db, org, n);
 	if (rc) {
@@ -260,7 +264,7 @@ static int cmd_timeline(const char *url, int n)
 {
 	struct db *db = NULL;
 	int64_t org = 0;
-	if (open_db(url, &db, &org))
+	if (open_db(url, true, &db, &org))
 		return 1;
 	struct actor who = {.org_id = org, .label = "bench"};
 	struct relation_in rin = {.kind = "organisation", .name = "Tijdlijn B.V.", .parent_id = -1,

@@ -85,6 +85,7 @@ BRUG=$BUILD/brug
 MINIMAL=$BUILD/bench/bench_minimal
 SQLITE_INSERT=$BUILD/bench/bench_sqlite_insert
 PG_INSERT=$BUILD/bench/bench_pg_insert
+CRM=$BUILD/bench/bench_crm
 PG_CLUSTER=$HERE/../scripts/pg-cluster.sh
 LUA=$HERE/wrk.lua
 # connections of the insert loops: as many as brug serve has threads (one
@@ -92,7 +93,7 @@ LUA=$HERE/wrk.lua
 CORES=$(getconf _NPROCESSORS_ONLN)
 
 die() { echo "bench: $*" >&2; exit 1; }
-for f in "$BRUG" "$MINIMAL" "$SQLITE_INSERT" "$PG_INSERT"; do
+for f in "$BRUG" "$MINIMAL" "$SQLITE_INSERT" "$PG_INSERT" "$CRM"; do
 	[ -x "$f" ] || die "$f is missing: build $BUILD first"
 done
 command -v wrk >/dev/null || die "wrk is missing (scripts/deps.sh bench installs it)"
@@ -185,6 +186,7 @@ brug_db() {
 backend_sqlite() {
 	local db=sqlite:$TMP/b.db
 	brug_db sqlite "$db"
+	db_url=$db
 	srv=brug_sqlite
 	start_brug "$srv" "$db"
 	insert_loop=insert_sqlite insert_name="SQLite insert loop"
@@ -215,6 +217,7 @@ backend_pg() {
 	PG_LOOP_URL=${admin%/*}/insert_loop
 	local db=${admin%/*}/brug_bench
 	brug_db pg "$db"
+	db_url=$db
 	srv=brug_pg
 	start_brug "$srv" "$db"
 	insert_loop=insert_pg insert_name="libpq insert loop"
@@ -283,6 +286,12 @@ rows_backend() {
 	bench_cmd "$insert_name [$be]" "$insert_loop"
 	bench_row "POST /api/v1/teams, token [$be]" "@$srv/api/v1/teams" "$auth|$json|$post" \
 		"$insert_name [$be]" "" POST "$BENCH_DATA/team.json" 201
+	# the relation page (HTML) of a relation with 1,000 timeline items
+	local rel
+	rel=$("$CRM" timeline "$db_url" 1000 2>"$TMP/crm-timeline.err") ||
+		{ cat "$TMP/crm-timeline.err" >&2; die "bench_crm timeline failed ($be)"; }
+	bench_row "GET /relations/{id}, 1000 timeline items [$be]" "@$srv/relations/$rel" \
+		"$auth|Accept: text/html" "$BASE" "" GET "" 200
 }
 
 # ---- measuring -------------------------------------------------------------
