@@ -218,6 +218,9 @@ int api_interactions_show(struct req *req, struct resp *resp)
 		api_labels(req, it, "channel", "interactions.channels");
 		api_labels(req, it, "outcome", "interactions.outcomes");
 		api_labels(req, it, "direction", "interactions.directions");
+		int64_t s = jx_int(it, "duration_s", 0);
+		if (s > 0) /* whole minutes, at least one */
+			jx_set_int(it, "duration_min", s < 60 ? 1 : (s + 30) / 60);
 	}
 	json_object_update_missing(resp_data(resp), it);
 	json_decref(it);

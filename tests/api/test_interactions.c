@@ -257,6 +257,19 @@ static void test_tasks(void **state)
 		{AS_EMPLOYEE, "PATCH", one, "{\"status\":\"maybe\"}", 422, "fields.status", NULL},
 	};
 	run_cases(h, cases, N(cases));
+	/* the start page: my open tasks, overdue first, and my contact moments */
+	struct result home;
+	h_call(h, AS_EMPLOYEE, "GET", "/", NULL, NULL, "Accept: text/html\n", &home);
+	check_status(&home, 200);
+	check_body(&home, "<p>3 open</p>"); /* Terugbellen was opened again, undated */
+	check_body(&home, ">Terugbellen</a>");
+	check_body(&home, ">Offerte gestuurd</a>");
+	check_no_body(&home, "Voor de manager");
+	result_free(&home);
+	h_call(h, AS_MANAGER, "GET", "/", NULL, NULL, "Accept: text/html\n", &home);
+	check_body(&home, ">Voor de manager</a>");
+	check_body(&home, ">Kwartaalgesprek</a>");
+	result_free(&home);
 }
 
 static void test_timeline(void **state)
