@@ -39,6 +39,7 @@
 #define MD_W_IMAGE    4 /* per "![" per ']' */
 #define MD_W_AUTOLINK 6 /* per would-be autolink per byte of its run */
 #define MD_W_PIPES    8 /* per pipe squared in a table row or header */
+#define MD_W_LINES    4 /* per line squared in a paragraph tried as a header */
 #define MD_W_REF      8 /* per byte a reference copies into the HTML */
 #define MD_W_CELL     1000 /* per empty cell added to pad a short table row */
 
@@ -50,7 +51,7 @@ struct md_cost {
 	uint64_t table;    /* table rows and header attempts */
 	uint64_t ref_max;  /* largest block holding a reference definition */
 	/* the current block of lines, up to the next blank line */
-	uint64_t block_bytes, block_pipes;
+	uint64_t block_bytes, block_pipes, block_lines;
 	uint64_t block_cols; /* columns of a table that may have started */
 	bool block_ref;      /* it may hold a reference definition */
 };
@@ -99,19 +100,13 @@ static uint64_t md_line_depth(const unsigned char *s, size_t len)
 	return markers + cols_at_marker / 2;
 }
 
-/* Characters cmark-gfm's e-mail autolinker scans over, plus those that
- * become such characters once entities and escapes are decoded. */
-static bool md_is_mail_char(unsigned char c)
-{
-	return md_is_alnum(c) || (c && strchr(".+-_:@/&#;\\", c));
-}
-
-/* Each "www." and "://" scans on to the next white space, each '@' over
- * its run of address characters (an '&' may be an entity for '@'). */
+/* Each "www." and "://" scans on to the next white space. Each e-mail
+ * address found copies the rest of its text node, which can be the whole
+ * line ("&#64;" and "&commat;" are an '@' too). */
 static void md_cost_autolink(const unsigned char *s, size_t len, struct md_cost *c)
 {
-	uint64_t trig = 0, mail_trig = 0;
-	size_t start = 0, mail_start = 0;
+	uint64_t trig = 0, ats = 0;
+	size_t start = 0;
 	for (size_t i = 0; i <= len; i++) {
 		unsigned char ch = i < len ? s[i] : ' ';
 		if (ch == ' ' || ch == '\t' || ch == '\v' || ch == '\f') {
@@ -122,19 +117,15 @@ static void md_cost_autolink(const unsigned char *s, size_t len, struct md_cost 
 		           (ch == ':' && len - i >= 3 && s[i + 1] == '/' && s[i + 2] == '/')) {
 			trig++;
 		}
-		if (!md_is_mail_char(ch)) {
-			c->autolink += mail_trig * (i - mail_start);
-			mail_trig = 0;
-			mail_start = i + 1;
-		} else if (ch == '@' || ch == '&') {
-			mail_trig++;
-		}
+		ats += ch == '@' || (ch == '&' && i + 1 < len && (s[i + 1] == '#' || s[i + 1] == 'c'));
 	}
+	c->autolink += ats * len;
 }
 
 /* A line that might be a table's delimiter row makes the table extension
- * parse the whole paragraph above it as a header row; each row is parsed
- * in time quadratic in its pipes (for empty cells); and a row with fewer
+ * parse the whole paragraph above it as a header row, in time quadratic in
+ * its lines and in its pipes; each row is parsed in time quadratic in its
+ * pipes (for empty cells); and a row with fewer
  * cells than the table has columns is padded with empty ones, so "x" on a
  * line makes as many cells as the widest delimiter row above it. */
 static void md_cost_table(const unsigned char *s, size_t len, struct md_cost *c)
@@ -150,7 +141,8 @@ static void md_cost_table(const unsigned char *s, size_t len, struct md_cost *c)
 	if (c->block_cols > pipes + 1)
 		c->table += MD_W_CELL * (c->block_cols - pipes - 1);
 	if (delim && dash) {
-		c->table += c->block_bytes + MD_W_PIPES * c->block_pipes * c->block_pipes;
+		c->table += c->block_bytes + MD_W_PIPES * c->block_pipes * c->block_pipes +
+		            MD_W_LINES * c->block_lines * c->block_lines;
 		if (pipes + 1 > c->block_cols)
 			c->block_cols = pipes + 1;
 	}
@@ -165,7 +157,7 @@ static void md_cost_block_end(struct md_cost *c)
 {
 	if (c->block_ref && c->block_bytes > c->ref_max)
 		c->ref_max = c->block_bytes;
-	c->block_bytes = c->block_pipes = c->block_cols = 0;
+	c->block_bytes = c->block_pipes = c->block_lines = c->block_cols = 0;
 	c->block_ref = false;
 }
 
@@ -189,6 +181,7 @@ static void md_cost_line(const unsigned char *s, size_t len, struct md_cost *c)
 	md_cost_autolink(s, len, c);
 	md_cost_table(s, len, c);
 	c->block_bytes += len + 1;
+	c->block_lines++;
 }
 
 /* True when md is one of the shapes described at the top of this file.

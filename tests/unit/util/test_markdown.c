@@ -532,10 +532,12 @@ static void test_pathological_refused(void **state)
 		{"", 0, "", "a|b\n:-\n"},     /* delimiter rows under a growing paragraph */
 		{"|a", 30000, "", "\n:-"},     /* a wide header tried again and again */
 		{"", 0, "a|b\n-|-\n", "|"},   /* one row of 260,000 empty cells */
+		{"x\n", 32000, ":-", ""},       /* 32,000 lines tried as a table header */
 		{"", 0, "", "www._"},          /* would-be autolinks without white space */
 		{"", 0, "", "http://x<"},
 		{"", 0, "", "a@"},             /* would-be e-mail addresses */
 		{"", 0, "", "a&#64;"},         /* the same, as entities */
+		{"", 0, "", "a@b.nl    "},     /* each address copies the rest of the line */
 		{"", 0, "[r]: http://x.nl/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 			"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 			"aaaaaaaaaaa\n\n", "[r] "},    /* one reference used 60,000 times */
@@ -548,7 +550,7 @@ static void test_pathological_refused(void **state)
 			buf_adds(&b, shapes[i].head);
 		buf_adds(&b, shapes[i].mid);
 		size_t rep = strlen(shapes[i].rep);
-		while (b.len + rep <= max)
+		while (rep && b.len + rep <= max)
 			buf_adds(&b, shapes[i].rep);
 		char *html = NULL, *text = NULL;
 		int rc = markdown_to_html(buf_str(&b), b.len, 0, &html);
