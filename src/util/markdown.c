@@ -102,7 +102,8 @@ static uint64_t md_line_depth(const unsigned char *s, size_t len)
 
 /* Each "www." and "://" scans on to the next white space. Each e-mail
  * address found copies the rest of its text node, which can be the whole
- * line ("&#64;" and "&commat;" are an '@' too). */
+ * line: an address has one of "a0.+-_" before its '@' ("&#64;" and
+ * "&commat;" are an '@' too). */
 static void md_cost_autolink(const unsigned char *s, size_t len, struct md_cost *c)
 {
 	uint64_t trig = 0, ats = 0;
@@ -117,7 +118,8 @@ static void md_cost_autolink(const unsigned char *s, size_t len, struct md_cost 
 		           (ch == ':' && len - i >= 3 && s[i + 1] == '/' && s[i + 2] == '/')) {
 			trig++;
 		}
-		ats += ch == '@' || (ch == '&' && i + 1 < len && (s[i + 1] == '#' || s[i + 1] == 'c'));
+		ats += (ch == '@' && i > 0 && (md_is_alnum(s[i - 1]) || strchr(".+-_", s[i - 1]))) ||
+		       (ch == '&' && i + 1 < len && (s[i + 1] == '#' || s[i + 1] == 'c'));
 	}
 	c->autolink += ats * len;
 }

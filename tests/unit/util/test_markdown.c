@@ -598,7 +598,8 @@ static void test_padded_table_refused(void **state)
 
 /* A realistic note (headings, nested lists, a table, links, addresses,
  * code, a quote, references) repeated to almost the size cap renders; so
- * do one long paragraph, a long URL and a wide table. */
+ * do one long paragraph, a long line of @-mentions, a line of 100
+ * addresses, a long URL and a wide table. */
 static void test_big_realistic_accepted(void **state)
 {
 	(void)state;
@@ -632,8 +633,21 @@ static void test_big_realistic_accepted(void **state)
 	free(html);
 	free(md);
 
+	/* @-mentions on one long line are not addresses */
+	md = repeat("@jan en @piet zeiden ", MARKDOWN_INPUT_MAX);
+	assert_int_equal(markdown_to_html(md, strlen(md), 0, &html), 0);
+	free(html);
+	free(md);
+
 	struct buf b;
 	buf_init(&b, 0);
+	buf_adds(&b, "Aan:");
+	for (int i = 0; i < 100; i++)
+		buf_printf(&b, " medewerker%d@example.nl,", i);
+	assert_int_equal(markdown_to_html(buf_str(&b), b.len, 0, &html), 0);
+	assert_int_equal(count(html, "href=\"mailto:"), 100);
+	free(html);
+	buf_reset(&b);
 	buf_adds(&b, "Link: https://example.nl/");
 	for (int i = 0; i < 400; i++)
 		buf_adds(&b, "pad/");
