@@ -50,6 +50,19 @@ static bool text_ok(const char *s, size_t max, bool multiline)
 	return true;
 }
 
+/* Whether text renders as Markdown: this cmark-gfm parses some shapes in
+ * quadratic time, which util/markdown refuses; refused at write time, so
+ * a stored summary always shows. */
+static bool markdown_renders(const char *text)
+{
+	char *html = NULL;
+	if (!text || !*text)
+		return true;
+	int rc = markdown_to_html(text, strlen(text), MARKDOWN_SHIFT_HEADINGS, &html);
+	free(html);
+	return rc == 0;
+}
+
 static int check(const struct interaction_in *in, bool create, struct brug_err *err)
 {
 	if ((create || in->channel) && !one_of(in->channel, interaction_channels))
@@ -66,6 +79,8 @@ static int check(const struct interaction_in *in, bool create, struct brug_err *
 		return bad(err, "error.too_long", "subject");
 	if (!text_ok(in->summary, 50000, true))
 		return bad(err, "error.too_long", "summary");
+	if (!markdown_renders(in->summary))
+		return bad(err, "error.markdown", "summary");
 	if (in->duration_s > 7 * 24 * 3600)
 		return bad(err, "error.range", "duration_s");
 	if (create && in->person_id <= 0 && in->company_id <= 0)

@@ -81,6 +81,13 @@ static int check(const struct relation_in *in, bool create, struct brug_err *err
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
 		if (!text_ok(texts[i].v, texts[i].max, texts[i].multi))
 			return bad(err, "error.too_long", texts[i].field);
+	if (in->notes && *in->notes) { /* refused shapes fail now, not on every view */
+		char *html = NULL;
+		int mrc = markdown_to_html(in->notes, strlen(in->notes), 0, &html);
+		free(html);
+		if (mrc)
+			return bad(err, "error.markdown", "notes");
+	}
 	return parts_check(in, err);
 }
 

@@ -128,6 +128,14 @@ static void test_log_invalid(void **state)
 		 "{\"person_id\":%lld,\"channel\":\"phone\",\"subject\":\"x\",\"user_id\":%lld}",
 		 (long long)jan, (long long)h->user[AS_OTHER]);
 	snprintf(other_get, sizeof(other_get), "/api/v1/interactions/%lld", (long long)call);
+	/* 40,000 '|' in one table row */
+	static char quadratic[41000];
+	int at = snprintf(quadratic, sizeof(quadratic),
+			  "{\"person_id\":%lld,\"channel\":\"phone\",\"subject\":\"x\",\"summary\":\"a|b\\n-|-\\n",
+			  (long long)jan);
+	for (int i = 0; i < 40000 && at < (int)sizeof(quadratic) - 8; i++)
+		quadratic[at++] = '|';
+	snprintf(quadratic + at, sizeof(quadratic) - (size_t)at, "\"}");
 	const struct api_case cases[] = {
 		/* another organisation's relation: not found */
 		{AS_EMPLOYEE, "POST", "/api/v1/interactions", other_rel, 404, "error", "not_found"},
@@ -157,6 +165,8 @@ static void test_log_invalid(void **state)
 		 "{\"person_id\":1,\"channel\":\"phone\",\"subject\":\"x\",\"outcome\":\"meh\"}", 422,
 		 "fields.outcome", NULL},
 		{AS_EMPLOYEE, "POST", "/api/v1/interactions", "[1,2]", 400, "error", NULL},
+		/* a shape this cmark-gfm parses in quadratic time: refused when written */
+		{AS_EMPLOYEE, "POST", "/api/v1/interactions", quadratic, 422, "fields.summary", NULL},
 		{AS_OTHER, "GET", other_get, NULL, 404, "error", "not_found"},
 		{AS_OTHER, "PATCH", other_get, "{\"subject\":\"mine\"}", 404, "error", "not_found"},
 		{AS_EMPLOYEE, "POST", "/api/v1/interaction-roles", "{\"name\":\"kassa\"}", 403, "error",
