@@ -100,7 +100,7 @@ int api_custom_fields_create(struct req *req, struct resp *resp)
 	jx_set_str(d, "name", name);
 	jx_set_str(d, "label", label);
 	jx_set_str(d, "type", type);
-	json_object_set(d, "choices", choices ? choices : json_array());
+	json_object_set_new(d, "choices", choices ? json_incref(choices) : json_array());
 	resp->status = 201;
 	resp_redirect(resp, req, "/settings/crm", "flash.field_created");
 out:
