@@ -106,7 +106,7 @@ export async function newDatabase(t, dir, { pgAdmin = PG_ADMIN } = {}) {
  * {admin: URL, dir, ctl(cmd)} where ctl runs `pg-cluster.sh cmd dir`.
  */
 export async function privateCluster(scope) {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'brug-pg-'));
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'brug-private-pg-'));
   const script = path.join(ROOT, 'scripts', 'pg-cluster.sh');
   const ctl = (cmd) => new Promise((resolve, reject) => {
     const p = spawn(script, [cmd, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
