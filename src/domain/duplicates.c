@@ -15,11 +15,14 @@
 #include "util/clock.h"
 #include "util/jx.h"
 
-/* The pairs sharing a contact point of one kind, a_id < b_id. */
+/* The pairs sharing a contact point of one kind, a_id < b_id. The unary +
+ * keeps SQLite (without statistics) from reaching x or y through the range
+ * on relation_id instead of the equal norm: that plan took minutes instead
+ * of milliseconds at 100,000 relations. */
 #define POINT_PAIRS(kind, e, p)                                                                    \
 	"SELECT x.relation_id AS a_id, y.relation_id AS b_id, " e " AS by_email, " p " AS by_phone," \
 	" 0 AS by_name FROM contact_points x JOIN contact_points y ON y.org_id = x.org_id"         \
-	" AND y.kind = x.kind AND y.norm = x.norm AND y.relation_id > x.relation_id"               \
+	" AND y.kind = x.kind AND y.norm = x.norm AND +y.relation_id > +x.relation_id"             \
 	" WHERE x.org_id = ? AND x.kind = '" kind "' AND x.norm IN (SELECT g.norm"                 \
 	" FROM contact_points g WHERE g.org_id = ? AND g.kind = '" kind "' AND g.norm <> ''"       \
 	" GROUP BY g.norm HAVING COUNT(*) BETWEEN 2 AND ?)"
@@ -78,48 +81,113 @@ static void shape(json_t *row)
 	json_object_set_new(row, "reasons", reasons);
 }
 
-int duplicates_list(struct db *db, int64_t org, const struct duplicates_filter *f,
-		    json_t **out)
+/* The pairs, one row each, with the relations as a and b (the FROM part
+ * of both the count and the page); args gets its arguments. */
+static size_t pairs_from(struct buf *from, int64_t org, const char *kind, struct db_arg *args)
 {
-	struct db_arg args[16];
 	size_t n = 0;
-	struct buf from;
-	buf_init(&from, 0);
-	buf_adds(&from, " FROM (SELECT p.a_id, p.b_id, MAX(p.by_email) AS by_email,"
-			" MAX(p.by_phone) AS by_phone, MAX(p.by_name) AS by_name FROM ("
-			POINT_PAIRS("email", "1", "0") " UNION ALL "
-			POINT_PAIRS("phone", "0", "1") " UNION ALL " NAME_PAIRS
-			") p GROUP BY p.a_id, p.b_id) d"
-			" JOIN relations a ON a.org_id = ? AND a.id = d.a_id"
-			" JOIN relations b ON b.org_id = a.org_id AND b.id = d.b_id"
-			" WHERE a.kind = b.kind AND a.archived_at IS NULL AND a.erased_at IS NULL"
-			" AND b.archived_at IS NULL AND b.erased_at IS NULL"
-			" AND NOT EXISTS (SELECT 1 FROM relation_distinct n WHERE n.org_id = a.org_id"
-			" AND n.a_id = d.a_id AND n.b_id = d.b_id)");
+	buf_adds(from, " FROM (SELECT p.a_id, p.b_id, MAX(p.by_email) AS by_email,"
+		       " MAX(p.by_phone) AS by_phone, MAX(p.by_name) AS by_name FROM ("
+		       POINT_PAIRS("email", "1", "0") " UNION ALL "
+		       POINT_PAIRS("phone", "0", "1") " UNION ALL " NAME_PAIRS
+		       ") p GROUP BY p.a_id, p.b_id) d"
+		       " JOIN relations a ON a.org_id = ? AND a.id = d.a_id"
+		       " JOIN relations b ON b.org_id = a.org_id AND b.id = d.b_id"
+		       " WHERE a.kind = b.kind AND a.archived_at IS NULL AND a.erased_at IS NULL"
+		       " AND b.archived_at IS NULL AND b.erased_at IS NULL"
+		       " AND NOT EXISTS (SELECT 1 FROM relation_distinct n WHERE n.org_id = a.org_id"
+		       " AND n.a_id = d.a_id AND n.b_id = d.b_id)");
 	for (int i = 0; i < 3; i++) {
 		args[n++] = DB_I(org);
 		args[n++] = DB_I(org);
 		args[n++] = DB_I(DUP_GROUP_MAX);
 	}
 	args[n++] = DB_I(org);
-	if (f->kind) {
-		buf_adds(&from, " AND a.kind = ?");
-		args[n++] = DB_T(f->kind);
+	if (kind) {
+		buf_adds(from, " AND a.kind = ?");
+		args[n++] = DB_T(kind);
 	}
-	json_t *list = NULL;
-	int rc = listing_query(db,
-			       "d.a_id, d.b_id, a.kind, d.by_email, d.by_phone, d.by_name,"
-			       " CASE WHEN " SCORE " > 100 THEN 100 ELSE " SCORE " END AS score," SIDE(
-				       "a") "," SIDE("b"),
-			       buf_str(&from), "ORDER BY score DESC, a.sort_key, d.a_id, d.b_id", args,
-			       n, f->page, &list);
-	buf_cleanup(&from);
-	if (rc)
-		return rc;
+	return n;
+}
+
+/* The number of pairs, for a page past the end (which has no row to
+ * carry the count). */
+static int count_pairs(struct db *db, const char *from, const struct db_arg *args, size_t n,
+		       int64_t *total)
+{
+	struct buf sql;
+	buf_init(&sql, 0);
+	buf_printf(&sql, "SELECT COUNT(*)%s", from);
+	int rc = db_int_query(db, total, buf_str(&sql), args, n);
+	buf_cleanup(&sql);
+	return rc;
+}
+
+/* Takes the count every row carries off the rows, and shapes them. */
+static int64_t take_total(json_t *items)
+{
+	int64_t total = 0;
 	size_t i;
 	json_t *row;
-	json_array_foreach(json_object_get(list, "items"), i, row) shape(row);
-	*out = list;
+	json_array_foreach(items, i, row) {
+		total = jx_int(row, "total_pairs", 0);
+		json_object_del(row, "total_pairs");
+		shape(row);
+	}
+	return total;
+}
+
+int duplicates_list(struct db *db, int64_t org, const struct duplicates_filter *f,
+		    json_t **out)
+{
+	int per = f->page.per_page > 0 ? f->page.per_page : LISTING_PER_PAGE;
+	per = per > LISTING_PER_PAGE_MAX ? LISTING_PER_PAGE_MAX : per;
+	int page = f->page.page > 0 ? f->page.page : 1;
+	struct db_arg args[20];
+	struct buf from, sql;
+	buf_init(&from, 0);
+	buf_init(&sql, 0);
+	size_t n = pairs_from(&from, org, f->kind, args);
+	struct db_rows *r = NULL;
+	json_t *items = NULL;
+	/* one pass finds the pairs, counts them (a window) and picks the page;
+	 * the columns of each side are then computed for the page's rows only */
+	buf_printf(&sql,
+		   "SELECT pg.a_id, pg.b_id, pg.kind, pg.by_email, pg.by_phone, pg.by_name,"
+		   " pg.score, pg.total_pairs," SIDE("a") "," SIDE("b") " FROM (SELECT d.a_id,"
+		   " d.b_id, a.kind, d.by_email, d.by_phone, d.by_name, a.sort_key AS a_key,"
+		   " COUNT(*) OVER () AS total_pairs,"
+		   " CASE WHEN " SCORE " > 100 THEN 100 ELSE " SCORE " END AS score%s"
+		   " ORDER BY score DESC, a.sort_key, d.a_id, d.b_id LIMIT ? OFFSET ?) pg"
+		   " JOIN relations a ON a.org_id = ? AND a.id = pg.a_id"
+		   " JOIN relations b ON b.org_id = a.org_id AND b.id = pg.b_id"
+		   " ORDER BY pg.score DESC, pg.a_key, pg.a_id, pg.b_id",
+		   buf_str(&from));
+	struct db_arg all[24];
+	memcpy(all, args, n * sizeof(*args));
+	all[n] = DB_I(per);
+	all[n + 1] = DB_I((int64_t)(page - 1) * per);
+	all[n + 2] = DB_I(org);
+	int rc = db_query(db, &r, buf_str(&sql), all, n + 3);
+	if (!rc)
+		items = db_rows_json(r, &rc);
+	db_rows_free(r);
+	int64_t total = rc ? 0 : take_total(items);
+	if (!rc && !json_array_size(items) && page > 1)
+		rc = count_pairs(db, buf_str(&from), args, n, &total);
+	buf_cleanup(&from);
+	buf_cleanup(&sql);
+	if (rc) {
+		json_decref(items);
+		return rc;
+	}
+	json_t *o = json_object();
+	json_object_set_new(o, "items", items);
+	jx_set_int(o, "total", total);
+	jx_set_int(o, "page", page);
+	jx_set_int(o, "per_page", per);
+	jx_set_int(o, "pages", total ? (total + per - 1) / per : 1);
+	*out = o;
 	return 0;
 }
 

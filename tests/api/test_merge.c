@@ -118,6 +118,8 @@ static void test_duplicates_found(void **state)
 		{AS_MANAGER, "GET", "/api/v1/relations/duplicates?kind=person&per_page=1&page=2", NULL,
 		 200, "items.0.reasons.0", NULL},
 		{AS_MANAGER, "GET", "/api/v1/relations/duplicates?per_page=1", NULL, 200, "pages", "3"},
+		/* past the last page: no items, the count still right */
+		{AS_MANAGER, "GET", "/api/v1/relations/duplicates?page=9", NULL, 200, "total", "3"},
 		{AS_EMPLOYEE, "GET", "/api/v1/relations/duplicates", NULL, 403, "error", "forbidden"},
 		{AS_ANON, "GET", "/api/v1/relations/duplicates", NULL, 401, "error", NULL},
 	};
