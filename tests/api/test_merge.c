@@ -337,6 +337,16 @@ static void test_merge_form(void **state)
 {
 	struct harness *h = *state;
 	struct result r;
+	/* the relations page leads there, for managers and administrators */
+	h_call(h, AS_SESSION, "GET", "/relations", NULL, NULL, NULL, &r);
+	check_status(&r, 200);
+	check_body(&r, "href=\"/relations/duplicates\"");
+	result_free(&r);
+	h_call(h, AS_EMPLOYEE, "GET", "/relations", NULL, NULL, "accept: text/html\n", &r);
+	check_status(&r, 200);
+	assert_non_null(strstr(r.content_type, "text/html"));
+	check_no_body(&r, "/relations/duplicates");
+	result_free(&r);
 	h_call(h, AS_SESSION, "GET", "/relations/duplicates", NULL, NULL, NULL, &r);
 	check_status(&r, 200);
 	check_body(&r, "Piet Jansen");

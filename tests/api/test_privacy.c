@@ -278,6 +278,17 @@ static void test_erase_form(void **state)
 	check_body(&r, "privacy-export");
 	check_body(&r, page);
 	result_free(&r);
+	/* an employee sees neither */
+	h_call(h, AS_EMPLOYEE, "GET", show, NULL, NULL, "accept: text/html\n", &r);
+	check_status(&r, 200);
+	assert_non_null(strstr(r.content_type, "text/html"));
+	check_body(&r, "Joost Vondel");
+	check_no_body(&r, "privacy-export");
+	check_no_body(&r, page);
+	result_free(&r);
+	h_call(h, AS_EMPLOYEE, "GET", page, NULL, NULL, "accept: text/html\n", &r);
+	check_status(&r, 403);
+	result_free(&r);
 	h_call(h, AS_SESSION, "GET", page, NULL, NULL, NULL, &r);
 	check_status(&r, 200);
 	check_body(&r, "Joost Vondel");
@@ -290,7 +301,7 @@ static void test_erase_form(void **state)
 	result_free(&r);
 	h_form(h, AS_SESSION, NULL, page, "confirm=Joost+van+den+Vondel", &r);
 	check_status(&r, 422);
-	check_body(&r, "Typ ter bevestiging de naam van de persoon precies zoals getoond.");
+	check_body(&r, "Typ ter bevestiging de naam van de persoon zoals getoond.");
 	result_free(&r);
 	h_form(h, AS_SESSION, NULL, page, "confirm=Joost+Vondel", &r);
 	check_status(&r, 303);

@@ -472,7 +472,7 @@ test('a manager erases a person after typing their name: gone from lists, their 
   assert.equal(r.post, 422);
   const confirm = page.locator('#confirm');
   assert.equal(await confirm.getAttribute('aria-invalid'), 'true');
-  assert.equal(await page.locator('#confirm-error').innerText(), 'Type the person\'s name exactly as shown to confirm.');
+  assert.equal(await page.locator('#confirm-error').innerText(), 'Type the person\'s name as shown to confirm.');
   assert.equal((await api(srv.base, tok, 'GET', `/relations/${person.id}`)).status, 200, 'not erased yet');
   await confirm.fill(person.name.toUpperCase());
   r = await submit(page, page.getByRole('button', { name: 'Erase for good' }));
