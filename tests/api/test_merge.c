@@ -301,6 +301,35 @@ static void test_merge_organisations(void **state)
 	result_free(&r);
 }
 
+/* merged twice: the first one's old address leads to the last survivor */
+static void test_merge_chain(void **state)
+{
+	struct harness *h = *state;
+	int64_t x = rel(h, "{\"kind\":\"person\",\"name\":\"Keten Een\"}");
+	int64_t y = rel(h, "{\"kind\":\"person\",\"name\":\"Keten Twee\"}");
+	int64_t z = rel(h, "{\"kind\":\"person\",\"name\":\"Keten Drie\"}");
+	char path[96], body[64], old[64], want[32];
+	struct result r;
+	snprintf(path, sizeof(path), "/api/v1/relations/%lld/merge", (long long)x);
+	snprintf(body, sizeof(body), "{\"from\":%lld}", (long long)y);
+	h_call(h, AS_MANAGER, "POST", path, NULL, body, NULL, &r);
+	check_status(&r, 200);
+	result_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/relations/%lld/merge", (long long)z);
+	snprintf(body, sizeof(body), "{\"from\":%lld}", (long long)x);
+	h_call(h, AS_MANAGER, "POST", path, NULL, body, NULL, &r);
+	check_status(&r, 200);
+	result_free(&r);
+	snprintf(old, sizeof(old), "/api/v1/relations/%lld", (long long)y);
+	snprintf(want, sizeof(want), "%lld", (long long)z);
+	const struct api_case cases[] = {
+		{AS_EMPLOYEE, "GET", old, NULL, 404, "merged_into", want},
+		/* a merged relation cannot be merged again */
+		{AS_MANAGER, "POST", path, body, 404, "error", "not_found"},
+	};
+	run_cases(h, cases, N(cases));
+}
+
 static void test_merge_refused(void **state)
 {
 	struct harness *h = *state;
@@ -382,6 +411,7 @@ int main(void)
 		cmocka_unit_test(test_not_duplicate),
 		cmocka_unit_test(test_merge_people),
 		cmocka_unit_test(test_merge_organisations),
+		cmocka_unit_test(test_merge_chain),
 		cmocka_unit_test(test_merge_refused),
 		cmocka_unit_test(test_merge_form),
 	};
