@@ -87,5 +87,13 @@ int api_custom_fields_create(struct req *req, struct resp *resp);
 int api_custom_fields_delete(struct req *req, struct resp *resp);
 /* search.c */
 int api_search(struct req *req, struct resp *resp);
+/* duplicates.c */
+int api_duplicates_list(struct req *req, struct resp *resp);
+int api_relations_merge(struct req *req, struct resp *resp);
+int api_relations_not_duplicate(struct req *req, struct resp *resp);
+/* privacy.c */
+int api_privacy_export(struct req *req, struct resp *resp);
+int api_privacy_erase_form(struct req *req, struct resp *resp);
+int api_privacy_erase(struct req *req, struct resp *resp);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include "api/common.h"
 #include "domain/custom_field.h"
+#include "domain/merge.h"
 #include "domain/relation.h"
 #include "domain/timeline.h"
 #include "domain/user.h"
@@ -443,12 +444,30 @@ static const char *const channels[] = {"phone", "email",  "visit",     "video", 
 
 /* The relation page: the relation, its timeline (filtered by channel and
  * employee), and for the page what the forms on it need. */
+/* A relation merged into another: browsers go on to the survivor, API
+ * clients get 404 with "merged_into". */
+static int merged(struct req *req, struct resp *resp, int64_t id)
+{
+	int64_t into = 0;
+	if (merge_target(req->db, req->who.org_id, id, &into))
+		return not_found(req, BRUG_ENOTFOUND);
+	if (!req->api) {
+		resp_redirect(resp, req, arena_printf(&req->arena, "/relations/%lld", (long long)into),
+			      NULL);
+		return 0;
+	}
+	jx_set_int(resp_data(resp), "merged_into", into);
+	return not_found(req, BRUG_ENOTFOUND);
+}
+
 int api_relations_show(struct req *req, struct resp *resp)
 {
 	int64_t id;
 	int rc = rel_id(req, &id);
 	json_t *rel = NULL, *tl = NULL;
-	if (rc || (rc = relation_get(req->db, req->who.org_id, id, &rel)))
+	if (!rc && (rc = relation_get(req->db, req->who.org_id, id, &rel)) == BRUG_ENOTFOUND)
+		return merged(req, resp, id);
+	if (rc)
 		return not_found(req, rc);
 	struct timeline_filter f = {0};
 	const char *ch = req_query(req, "channel");
@@ -468,6 +487,7 @@ int api_relations_show(struct req *req, struct resp *resp)
 		api_labels(req, json_object_get(tl, "items"), "status", "tasks.statuses");
 		api_labels(req, d, "type", "relations.types");
 		api_labels(req, d, "kind", "relations.kinds");
+		jx_set_bool(d, "is_person", !strcmp(jx_str(d, "kind"), "person"));
 		api_pager(req, tl);
 		jx_set_bool(tl, "has_items", json_array_size(json_object_get(tl, "items")) > 0);
 		json_t *fv = json_object();

@@ -137,6 +137,19 @@ const PAGES = [
   ['edit organisation with custom fields', async (p) => { await p.goto(srv.url(`/relations/${crm.org.id}/edit`)); }],
   ['my account', async (p) => { await p.goto(srv.url('/me')); }],
   ['404 page', async (p) => { await p.goto(srv.url('/bestaat/niet')); }],
+  ['likely duplicates', async (p) => {
+    crm.twin ??= (await api(srv.base, tok, 'POST', '/relations', { kind: 'person', name: 'zoe muller',
+      emails: [{ value: 'zoe@muller.example' }] })).body;
+    await p.goto(srv.url('/relations/duplicates'));
+    assert.equal(await p.locator('main article.pair').count() >= 1, true, 'a pair is shown');
+  }],
+  ['erase a person', async (p) => { await p.goto(srv.url(`/relations/${crm.person.id}/erase`)); }],
+  ['erase a person with errors', async (p) => {
+    await p.goto(srv.url(`/relations/${crm.person.id}/erase`));
+    await p.fill('#confirm', 'iemand anders');
+    await Promise.all([p.waitForNavigation(), p.click('main form button[type="submit"]')]);
+    assert.equal(await p.locator('#confirm[aria-invalid="true"]').count(), 1, 'the form shows its error');
+  }],
 ];
 
 const VIEWS = [

@@ -411,3 +411,79 @@ test('with JavaScript: the user filter updates the list in place (htmx)', { skip
   assert.equal(await page.locator('[id="user-list"]').count(), 1, 'one #user-list: the swap replaces the list, it does not nest a copy in it');
   assert.equal(await page.locator('main form.filters').count(), 1, 'one filter form');
 });
+
+// --- likely duplicates, merge, privacy erasure ---
+
+test('a manager merges two duplicates from the duplicates page: the one kept has the other\'s history', { skip }, async (t) => {
+  const k = ++n;
+  const keep = (await api(srv.base, tok, 'POST', '/relations', { kind: 'person', name: `Fenna Dijkstra ${k}`,
+    emails: [{ value: `fenna${k}@dijkstra.example` }] })).body;
+  const other = (await api(srv.base, tok, 'POST', '/relations', { kind: 'person', name: `F. Dijkstra-Smit ${k}`,
+    emails: [{ value: `FENNA${k}@Dijkstra.example` }, { value: `f${k}@werk.example` }], tags: ['nieuwsbrief'] })).body;
+  const call = await api(srv.base, tok, 'POST', '/interactions', { person_id: other.id, channel: 'chat', subject: `Vraag over abonnement ${k}` });
+  assert.equal(call.status, 201, call.text);
+  const u = await makeUser('manager', { lang: 'en' });
+  const ctx = await newContext(t, browser, { locale: 'en-US' });
+  const page = await ctx.newPage();
+  await browserLogin(page, srv.base, u.email, u.password, '/relations');
+  await page.getByRole('button', { name: 'Likely duplicates' }).click(); // a link styled as a button
+  await page.waitForURL('**/relations/duplicates');
+  assert.equal(await h1(page), 'Likely duplicates');
+  const pair = page.locator('article.pair', { hasText: keep.name }).filter({ hasText: other.name });
+  assert.equal(await pair.count(), 1, 'the pair is listed');
+  assert.match(await pair.innerText(), /Shared: email address/);
+  const r = await submit(page, pair.getByRole('button', { name: `Keep ${keep.name}`, exact: true }));
+  assert.equal(r.post, 303);
+  assert.equal(r.path, '/relations/duplicates', 'back on the list');
+  assert.equal(await page.locator('.flash').innerText(), 'The relations have been merged.');
+  assert.equal(await page.locator('article.pair', { hasText: keep.name }).count(), 0, 'the pair is gone');
+  // the one kept has the other's contact moment, address and tag
+  await page.goto(srv.url(`/relations/${keep.id}`));
+  assert.match(await page.locator('ol.timeline').innerText(), new RegExp(`Vraag over abonnement ${k}`));
+  const contact = await page.locator('main section', { hasText: 'Contact details' }).innerText();
+  assert.match(contact, new RegExp(`f${k}@werk\\.example`));
+  assert.equal(contact.toLowerCase().split(`fenna${k}@dijkstra.example`).length - 1, 1, 'no double email');
+  assert.match(contact, /nieuwsbrief/);
+  // the other's old address leads to the one kept
+  await page.goto(srv.url(`/relations/${other.id}`));
+  assert.equal(new URL(page.url()).pathname, `/relations/${keep.id}`);
+  assert.equal((await api(srv.base, tok, 'GET', `/relations/${other.id}`)).status, 404);
+});
+
+test('a manager erases a person after typing their name: gone from lists, their contact moments still counted', { skip }, async (t) => {
+  const k = ++n;
+  const person = (await api(srv.base, tok, 'POST', '/relations', { kind: 'person', given_name: 'Erik', family_name: `Wisser ${k}`,
+    emails: [{ value: `erik${k}@wisser.example` }] })).body;
+  const call = await api(srv.base, tok, 'POST', '/interactions', { person_id: person.id, channel: 'phone', subject: `Persoonlijk verhaal ${k}` });
+  assert.equal(call.status, 201, call.text);
+  const before = (await api(srv.base, tok, 'GET', '/interactions')).body.total;
+  const u = await makeUser('manager', { lang: 'en' });
+  const ctx = await newContext(t, browser, { locale: 'en-US' });
+  const page = await ctx.newPage();
+  await browserLogin(page, srv.base, u.email, u.password, `/relations/${person.id}`);
+  const privacy = page.getByRole('region', { name: 'Privacy' });
+  assert.equal(await privacy.getByRole('link', { name: 'Download everything about this person (JSON)' }).getAttribute('href'),
+    `/relations/${person.id}/privacy-export`);
+  await privacy.getByRole('link', { name: 'Erase this person…' }).click();
+  await page.waitForURL(`**/relations/${person.id}/erase`);
+  // a wrong name is refused at the field, and nothing happens
+  await page.getByLabel(/To confirm, type the name/).fill('Erik');
+  let r = await submit(page, page.getByRole('button', { name: 'Erase for good' }));
+  assert.equal(r.post, 422);
+  const confirm = page.locator('#confirm');
+  assert.equal(await confirm.getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.locator('#confirm-error').innerText(), 'Type the person\'s name as shown to confirm.');
+  assert.equal((await api(srv.base, tok, 'GET', `/relations/${person.id}`)).status, 200, 'not erased yet');
+  await confirm.fill(person.name.toUpperCase());
+  r = await submit(page, page.getByRole('button', { name: 'Erase for good' }));
+  assert.equal(r.post, 303);
+  assert.equal(r.path, '/relations');
+  assert.equal(await page.locator('.flash').innerText(), 'The person has been erased.');
+  assert.equal(await page.locator('main').getByText(person.name).count(), 0);
+  const gone = await page.goto(srv.url(`/relations/${person.id}`));
+  assert.equal(gone.status(), 404);
+  assert.equal((await api(srv.base, tok, 'GET', `/search?q=wisser`)).body.relations.length, 0);
+  assert.equal((await api(srv.base, tok, 'GET', '/interactions')).body.total, before, 'the contact moment still counts');
+  const kept = (await api(srv.base, tok, 'GET', `/interactions/${call.body.id}`)).body;
+  assert.deepEqual([kept.channel, kept.subject, kept.summary], ['phone', 'Gewist contactmoment', '']);
+});
