@@ -82,5 +82,10 @@ int api_tasks_update(struct req *req, struct resp *resp);
 int api_tasks_done(struct req *req, struct resp *resp);
 /* search.c */
 int api_search(struct req *req, struct resp *resp);
+/* import.c */
+int api_import_form(struct req *req, struct resp *resp);
+int api_import_relations(struct req *req, struct resp *resp);
+int api_import_cdr(struct req *req, struct resp *resp);
+int api_import_confirm(struct req *req, struct resp *resp);
 
 #endif
