@@ -21,6 +21,7 @@ static const struct {
 	{"token", cmd_token, "create, list or revoke API tokens"},
 	{"backup", cmd_backup, "write a consistent copy of the database"},
 	{"job", cmd_job, "list, retry or probe background jobs"},
+	{"import", cmd_import, "import relations (CSV) or calls (Asterisk CDR) from a file"},
 	{"config", cmd_config, "show the effective configuration and its sources"},
 	{"version", cmd_version, "show versions"},
 };

@@ -95,5 +95,10 @@ int api_relations_not_duplicate(struct req *req, struct resp *resp);
 int api_privacy_export(struct req *req, struct resp *resp);
 int api_privacy_erase_form(struct req *req, struct resp *resp);
 int api_privacy_erase(struct req *req, struct resp *resp);
+/* import.c */
+int api_import_form(struct req *req, struct resp *resp);
+int api_import_relations(struct req *req, struct resp *resp);
+int api_import_cdr(struct req *req, struct resp *resp);
+int api_import_confirm(struct req *req, struct resp *resp);
 
 #endif

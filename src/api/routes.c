@@ -80,6 +80,21 @@ const struct route routes[] = {
 	{"POST", "/tokens/{id}/revoke", api_tokens_revoke, R_PAGE, ROLE_EMPLOYEE, 0, NULL,
 	 "Revoke an API token"},
 
+	/* imports (before relations and interactions: /relations/import is not
+	 * /relations/{id}) */
+	{"GET", "/relations/import", api_import_form, R_PAGE, ROLE_EMPLOYEE, 0, "import_form",
+	 "Import relations: upload a CSV file"},
+	{"POST", "/relations/import", api_import_relations, R_UPLOAD | R_RAW, ROLE_EMPLOYEE,
+	 50 * MIB, "import_preview", "Import relations from CSV (a browser gets a preview)"},
+	{"POST", "/relations/import/{id}/confirm", api_import_confirm, R_PAGE, ROLE_EMPLOYEE,
+	 16 * KIB, "import_preview", "Run a previewed relations import"},
+	{"GET", "/interactions/import", api_import_form, R_PAGE, ROLE_EMPLOYEE, 0, "import_form",
+	 "Import calls: upload an Asterisk call log"},
+	{"POST", "/interactions/import-cdr", api_import_cdr, R_UPLOAD | R_RAW, ROLE_EMPLOYEE,
+	 50 * MIB, "import_preview", "Import calls from an Asterisk CDR file (a browser gets a preview)"},
+	{"POST", "/interactions/import/{id}/confirm", api_import_confirm, R_PAGE, ROLE_EMPLOYEE,
+	 16 * KIB, "import_preview", "Run a previewed call import"},
+
 	/* relations */
 	{"GET", "/relations", api_relations_list, 0, ROLE_EMPLOYEE, 0, "relations",
 	 "List relations (filter by kind, type, tag, owner, status; sort)"},

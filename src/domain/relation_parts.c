@@ -97,6 +97,13 @@ static void lower_ascii(char *s)
 			*s = (char)(*s - 'A' + 'a');
 }
 
+void parts_address_value(const char *street, const char *pc, const char *city,
+			 const char *country, char *out, size_t n)
+{
+	snprintf(out, n, "%s%s%s%s%s%s%s", street, *street ? ", " : "", pc, *pc && *city ? " " : "",
+		 city, *country ? ", " : "", country);
+}
+
 static int insert_point(struct db *db, int64_t org, int64_t rel, const char *kind, json_t *it,
 			int pos)
 {
@@ -109,8 +116,7 @@ static int insert_point(struct db *db, int64_t org, int64_t rel, const char *kin
 		if (!*street && !*pc && !*city && !*country)
 			return 0; /* an empty address row of a form */
 		char value[512];
-		snprintf(value, sizeof(value), "%s%s%s%s%s%s%s", street, *street ? ", " : "", pc,
-			 *pc && *city ? " " : "", city, *country ? ", " : "", country);
+		parts_address_value(street, pc, city, country, value, sizeof(value));
 		return db_exec(db,
 			       "INSERT INTO contact_points (org_id, relation_id, kind, label, value,"
 			       " street, postal_code, city, country, position)"

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Parses a request body by its Content-Type: JSON into req->json,
- * urlencoded and multipart forms into req->form and req->files. Anything
- * else with a body is a 415; a body over the route's cap is a 413. */
+ * urlencoded and multipart forms into req->form and req->files; a file sent
+ * as the body itself stays in req->body for R_RAW routes. Anything else
+ * with a body is a 415; a body over the route's cap is a 413. */
 #include <string.h>
 
 #include "http/app_impl.h"
@@ -49,6 +50,11 @@ int body_parse(struct app *app, struct req *req)
 		return parse_multipart(req->body, req->body_len, t.boundary, &req->arena, &req->form,
 				       &req->files, err);
 	}
+	if ((r->flags & R_RAW) &&
+	    (!strcmp(t.mime, "text/csv") || !strcmp(t.mime, "text/plain") ||
+	     !strcmp(t.mime, "application/csv") || !strcmp(t.mime, "application/octet-stream") ||
+	     !strcmp(t.mime, "text/comma-separated-values")))
+		return 0; /* the handler reads the file from req->body */
 	return brug_failf(err, BRUG_EMEDIA, "error.unsupported_media_type", NULL,
 			  "unsupported Content-Type %s", t.mime);
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "domain/import.h"
 #include "domain/ratelimit.h"
 #include "domain/session.h"
 #include "jobs/worker.h"
@@ -11,16 +12,18 @@
 
 #define DAY_MS (24 * 3600 * 1000LL)
 
-/* Installation housekeeping: expired sessions, old rate-limit windows and
- * finished jobs go. */
+/* Installation housekeeping: expired sessions, old rate-limit windows,
+ * finished jobs and import uploads older than a day go. */
 static int housekeeping(struct job_ctx *c)
 {
-	int64_t sessions = 0, jobs = 0;
+	int64_t sessions = 0, jobs = 0, uploads = 0;
 	int rc = session_purge(c->db, &sessions);
 	if (!rc)
 		rc = ratelimit_purge(c->db, DAY_MS);
 	if (!rc)
 		rc = jobs_purge(c->db, 7 * DAY_MS, &jobs);
+	if (!rc)
+		rc = import_upload_purge(c->db, DAY_MS, &uploads);
 	if (rc)
 		snprintf(c->error, sizeof(c->error), "housekeeping: %s", rc_code(rc));
 	return rc;
@@ -43,7 +46,7 @@ static int probe(struct job_ctx *c)
 }
 
 const struct job_kind job_kinds[] = {
-	{"housekeeping", housekeeping, "Remove expired sessions, old limits and finished jobs"},
+	{"housekeeping", housekeeping, "Remove expired sessions, old limits, finished jobs and old import uploads"},
 	{"probe", probe, "A test job: proves the queue runs"},
 };
 const size_t job_kinds_count = sizeof(job_kinds) / sizeof(job_kinds[0]);
