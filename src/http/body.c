@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Parses a request body by its Content-Type: JSON into req->json,
  * urlencoded and multipart forms into req->form and req->files. Anything
- * else with a body is a 415; a body over the route's cap is a 413. */
+ * else with a body is a 415, but on an upload route (R_UPLOAD), where it is
+ * a file sent as the body (text/vcard, text/csv); a body over the route's
+ * cap is a 413. */
 #include <string.h>
 
 #include "http/app_impl.h"
@@ -49,6 +51,8 @@ int body_parse(struct app *app, struct req *req)
 		return parse_multipart(req->body, req->body_len, t.boundary, &req->arena, &req->form,
 				       &req->files, err);
 	}
+	if (r && (r->flags & R_UPLOAD))
+		return 0; /* a file sent as the body itself: the handler reads req->body */
 	return brug_failf(err, BRUG_EMEDIA, "error.unsupported_media_type", NULL,
 			  "unsupported Content-Type %s", t.mime);
 }

@@ -23,7 +23,7 @@ enum route_flags {
 	R_API = 1 << 2,     /* API only: reachable under /api/v1 alone */
 	R_ROOT = 1 << 3,    /* outside both namespaces (/healthz, /static/...) */
 	R_NOCSRF = 1 << 4,  /* a write that needs no CSRF token */
-	R_UPLOAD = 1 << 5,  /* accepts multipart/form-data */
+	R_UPLOAD = 1 << 5,  /* accepts multipart/form-data, or a file as the raw body */
 	R_NOLOG = 1 << 6,   /* no access-log line (health probes) */
 };
 

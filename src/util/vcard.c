@@ -283,6 +283,7 @@ static bool is_marker(const struct vcard_head *h, const char *what)
 
 static void card_drop(struct parse *ps)
 {
+	ps->list->n_dropped++;
 	vcard_build_cleanup(&ps->b);
 	vcard_cleanup(&ps->b.card);
 	ps->in_card = false;

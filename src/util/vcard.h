@@ -149,6 +149,9 @@ struct vcard_list {
 	struct vcard_error *errors; /* in input order */
 	size_t n_errors;
 	size_t errors_omitted; /* errors after the first VCARD_ERRORS_MAX */
+	/* Cards begun but left out, each with a dropped error (unless past
+	 * VCARD_ERRORS_MAX); n_cards + n_dropped cards were begun. */
+	size_t n_dropped;
 };
 
 /* Reads every BEGIN:VCARD ... END:VCARD in the len bytes at data (NULs

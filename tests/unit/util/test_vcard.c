@@ -303,6 +303,7 @@ static void test_several_cards_one_broken(void **state)
 	assert_int_equal(l->cards[1].card_no, 3);
 	assert_int_equal(l->cards[2].line, 14);
 	assert_int_equal(l->cards[2].card_no, 4);
+	assert_int_equal(l->n_dropped, 1);
 	assert_int_equal(l->n_errors, 2);
 	fx_assert_error(l, 0, 9, 2, true, "inside the card begun on line 6");
 	fx_assert_error(l, 1, 13, 0, false, "END:VCARD without BEGIN:VCARD");
@@ -318,6 +319,7 @@ static void test_missing_end(void **state)
 	fx_assert_str(l->cards[0].fn, "Jan de Vries");
 	assert_int_equal(l->n_errors, 1);
 	fx_assert_error(l, 0, 4, 2, true, "the card begun on line 4 has no END:VCARD");
+	assert_int_equal(l->n_dropped, 1);
 	vcard_list_free(l);
 }
 
