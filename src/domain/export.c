@@ -389,7 +389,8 @@ void export_file_name(const char *base, enum export_format f, char *out, size_t 
 	char slug[61];
 	size_t k = 0;
 	bool dash = false;
-	for (const char *p = base ? base : ""; *p && k < sizeof(slug) - 1; p++) {
+	char *folded = relation_sort_key(base ? base : ""); /* "Zoë" -> "zoe" */
+	for (const char *p = folded; *p && k < sizeof(slug) - 1; p++) {
 		char c = *p;
 		if (c >= 'A' && c <= 'Z')
 			c = (char)(c - 'A' + 'a');
@@ -403,6 +404,7 @@ void export_file_name(const char *base, enum export_format f, char *out, size_t 
 		}
 	}
 	slug[k] = '\0';
+	free(folded);
 	snprintf(out, n, "%s.%s", k ? slug : "export", ext[f]);
 }
 

@@ -74,8 +74,9 @@ int export_relations(struct db *db, int64_t org, const struct export_select *sel
 bool export_format_parse(const char *s, enum export_format *out);
 /* The Content-Type of a format ("text/csv; charset=utf-8", ...); static. */
 const char *export_content_type(enum export_format f);
-/* A file name for base (a relation's name, or "relaties"): ASCII letters
- * and digits of base lower-cased, runs of anything else as one '-', at
+/* A file name for base (a relation's name, or "relaties"): the ASCII
+ * letters and digits of base folded (case and accents: "Zoë" is "zoe"),
+ * runs of anything else as one '-', at
  * most 60 characters, then the format's extension ("jan-de-vries.vcf");
  * "export" when nothing is left of base. Never holds a quote, slash or
  * control character. out has room for n bytes (at least 72). */
