@@ -20,8 +20,9 @@ static const struct {
 	{"user", cmd_user, "add, list, change passwords of, or disable users"},
 	{"token", cmd_token, "create, list or revoke API tokens"},
 	{"backup", cmd_backup, "write a consistent copy of the database"},
+	{"export", cmd_export, "write relations to a CSV, JSON or vCard file"},
 	{"job", cmd_job, "list, retry or probe background jobs"},
-	{"import", cmd_import, "import relations (CSV) or calls (Asterisk CDR) from a file"},
+	{"import", cmd_import, "import relations (CSV, vCard) or calls (Asterisk CDR) from a file"},
 	{"config", cmd_config, "show the effective configuration and its sources"},
 	{"version", cmd_version, "show versions"},
 };

@@ -65,6 +65,12 @@ int api_relations_edit(struct req *req, struct resp *resp);
 int api_relations_update(struct req *req, struct resp *resp);
 int api_relations_archive(struct req *req, struct resp *resp);
 int api_relations_restore(struct req *req, struct resp *resp);
+/* exports.c */
+int api_relations_export(struct req *req, struct resp *resp);
+int api_relations_vcard(struct req *req, struct resp *resp);
+/* vcard_import.c */
+int api_relations_import_vcard_form(struct req *req, struct resp *resp);
+int api_relations_import_vcard(struct req *req, struct resp *resp);
 /* interactions.c */
 int api_interactions_list(struct req *req, struct resp *resp);
 int api_interactions_new(struct req *req, struct resp *resp);

@@ -59,5 +59,10 @@ int cmd_job(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+/* export.c: brug export relations */
+int cmd_export(int argc, char **argv);
+/* import_vcard.c: brug import vcard, with the arguments after "vcard"
+ * (cmd_import hands them on) */
+int cmd_import_vcard(int argc, char **argv);
 
 #endif

@@ -144,9 +144,12 @@ int cmd_import(int argc, char **argv)
 		{"all-calls", NULL, &all, "cdr: also calls nobody answered (default: answered only)"},
 		{0},
 	};
-	struct cli c = {.usage = "brug import relations|cdr FILE [options]\n"
+	if (argc > 0 && !strcmp(argv[0], "vcard")) /* src/cli/import_vcard.c */
+		return cmd_import_vcard(argc - 1, argv + 1);
+	struct cli c = {.usage = "brug import relations|cdr|vcard FILE [options]\n"
 				 "  relations FILE  relations from a CSV file (header row; see docs/crm.md)\n"
 				 "  cdr FILE        calls from an Asterisk call log (Master.csv)\n"
+				 "  vcard FILE      people from vCards (brug import vcard --help)\n"
 				 "FILE may be - for standard input. Everything or nothing is written."};
 	int rc = cli_parse(&c, argc, argv, opts);
 	if (rc) {

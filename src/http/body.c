@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Parses a request body by its Content-Type: JSON into req->json,
- * urlencoded and multipart forms into req->form and req->files; a file sent
- * as the body itself stays in req->body for R_RAW routes. Anything else
- * with a body is a 415; a body over the route's cap is a 413. */
+ * urlencoded and multipart forms into req->form and req->files; a file
+ * sent as the body itself (CSV or vCard types) stays in req->body for R_RAW
+ * routes. Anything else with a body is a 415; a body over the route's cap
+ * is a 413. */
+#include <stdbool.h>
 #include <string.h>
 
 #include "http/app_impl.h"
@@ -10,6 +12,18 @@
 static size_t route_cap(struct app *app, const struct route *r)
 {
 	return r && r->body_max ? r->body_max : app->max_body;
+}
+
+/* The types a file sent as the body may have on an R_RAW route. */
+static bool raw_type(const char *mime)
+{
+	static const char *const types[] = {
+		"text/csv", "text/plain", "application/csv", "application/octet-stream",
+		"text/comma-separated-values", "text/vcard", "text/x-vcard", "text/directory", NULL};
+	for (int i = 0; types[i]; i++)
+		if (!strcmp(mime, types[i]))
+			return true;
+	return false;
 }
 
 int body_parse(struct app *app, struct req *req)
@@ -50,11 +64,8 @@ int body_parse(struct app *app, struct req *req)
 		return parse_multipart(req->body, req->body_len, t.boundary, &req->arena, &req->form,
 				       &req->files, err);
 	}
-	if ((r->flags & R_RAW) &&
-	    (!strcmp(t.mime, "text/csv") || !strcmp(t.mime, "text/plain") ||
-	     !strcmp(t.mime, "application/csv") || !strcmp(t.mime, "application/octet-stream") ||
-	     !strcmp(t.mime, "text/comma-separated-values")))
-		return 0; /* the handler reads the file from req->body */
+	if (r && (r->flags & R_RAW) && raw_type(t.mime))
+		return 0; /* a file sent as the body itself: the handler reads req->body */
 	return brug_failf(err, BRUG_EMEDIA, "error.unsupported_media_type", NULL,
 			  "unsupported Content-Type %s", t.mime);
 }

@@ -25,8 +25,8 @@ enum route_flags {
 	R_NOCSRF = 1 << 4,  /* a write that needs no CSRF token */
 	R_UPLOAD = 1 << 5,  /* accepts multipart/form-data */
 	R_NOLOG = 1 << 6,   /* no access-log line (health probes) */
-	R_RAW = 1 << 7,     /* also takes a file as the body itself (text/csv,
-			     * text/plain, application/octet-stream), in req->body */
+	R_RAW = 1 << 7,     /* also takes a file as the body itself (CSV or vCard
+			     * types, text/plain, octet-stream), in req->body */
 };
 
 struct route {

@@ -283,6 +283,7 @@ static bool is_marker(const struct vcard_head *h, const char *what)
 
 static void card_drop(struct parse *ps)
 {
+	ps->list->n_dropped++;
 	vcard_build_cleanup(&ps->b);
 	vcard_cleanup(&ps->b.card);
 	ps->in_card = false;
@@ -392,7 +393,7 @@ void vcard_cleanup(struct vcard *c)
 	char **strs[] = {&c->fn,	 &c->family, &c->given, &c->additional, &c->prefix,
 			 &c->suffix, &c->org,	 &c->org_unit, &c->title,	&c->role,
 			 &c->note,	 &c->lang,	 &c->bday,     &c->uid,	&c->url,
-			 &c->rev};
+			 &c->rev,	 &c->kind};
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
 		free(*strs[i]);
 	for (size_t i = 0; i < c->n_categories; i++)

@@ -92,8 +92,17 @@ struct vcard_adr {
  * fields set to malloc'ed strings) for vcard_write and vcard_cleanup. */
 struct vcard {
 	enum vcard_version version;
+	/* Where the card is in the input: the 1-based line of its BEGIN:VCARD
+	 * and its 1-based number (as in struct vcard_error's card). 0 in a
+	 * card built by hand; the writer ignores both. */
+	size_t line, card_no;
 	char *fn; /* never NULL in a parsed card */
 	enum vcard_name_source name_source;
+	/* KIND (4.0) in lower case: "individual", "org", "group", "location"
+	 * or an x-name; from 3.0 also X-ADDRESSBOOKSERVER-KIND (Apple's
+	 * groups), and "org" from Apple's X-ABShowAs:COMPANY. Letters, digits
+	 * and hyphens, at most 63. */
+	char *kind;
 	/* N */
 	char *family, *given, *additional, *prefix, *suffix;
 	/* ORG: the name and the units after it, joined by ", " */
@@ -140,6 +149,9 @@ struct vcard_list {
 	struct vcard_error *errors; /* in input order */
 	size_t n_errors;
 	size_t errors_omitted; /* errors after the first VCARD_ERRORS_MAX */
+	/* Cards begun but left out, each with a dropped error (unless past
+	 * VCARD_ERRORS_MAX); n_cards + n_dropped cards were begun. */
+	size_t n_dropped;
 };
 
 /* Reads every BEGIN:VCARD ... END:VCARD in the len bytes at data (NULs
@@ -199,7 +211,7 @@ void vcard_list_free(struct vcard_list *list);
  * freed); NULL is fine. */
 void vcard_cleanup(struct vcard *card);
 
-/* Appends card as vCard 4.0 (RFC 6350) to out: BEGIN, VERSION:4.0, FN, N,
+/* Appends card as vCard 4.0 (RFC 6350) to out: BEGIN, VERSION:4.0, KIND, FN, N,
  * NICKNAME, ORG, TITLE, ROLE, EMAIL, TEL, ADR, URL, BDAY, LANG,
  * CATEGORIES, NOTE, UID, REV, END, each only when set. Choices:
  * - TEL: a number in international form ('+', digits, spaces, '(', ')',
@@ -216,10 +228,11 @@ void vcard_cleanup(struct vcard *card);
  * - Lines are folded at 75 octets (the continuation starts with a space)
  *   without splitting a UTF-8 character, and end in CRLF.
  * A card from vcard_parse always reads back with the same fields (but
- * version 4.0 and name_source VCARD_NAME_FN) and without errors.
+ * version 4.0, name_source VCARD_NAME_FN, line and card_no) and without
+ * errors.
  * Returns 0; BRUG_EINVAL (out unchanged) when fn is NULL or empty, a
  * string is not valid UTF-8, an email, phone or address has no value, or
- * bday, rev or lang is not in the form described above; BRUG_ETOOBIG when
+ * kind, bday, rev or lang is not in the form described above; BRUG_ETOOBIG when
  * out's cap is passed (out has then failed, as buf.h says). Thread-safe
  * for different cards and buffers. */
 int vcard_write(struct buf *out, const struct vcard *card);

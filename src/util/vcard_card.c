@@ -222,6 +222,32 @@ static void do_rev(struct prop *p)
 	free(t);
 }
 
+/* KIND, and X-ADDRESSBOOKSERVER-KIND (Apple's 3.0 groups): lower-cased. */
+static void do_kind(struct prop *p)
+{
+	if (p->b->card.kind)
+		return;
+	char *t = vcard_text_clean(p->v, p->n);
+	if (!t || !vcard_kind_valid(t, strlen(t))) {
+		prop_error(p, "not a kind (individual, org, group, location)");
+		free(t);
+		return;
+	}
+	for (char *q = t; *q; q++)
+		if (*q >= 'A' && *q <= 'Z')
+			*q = (char)(*q - 'A' + 'a');
+	p->b->card.kind = t;
+}
+
+/* Apple's X-ABShowAs:COMPANY: the card is a company's. */
+static void do_show_as(struct prop *p)
+{
+	char *t = vcard_text_clean(p->v, p->n);
+	if (t && !p->b->card.kind && strcasecmp(t, "COMPANY") == 0)
+		p->b->card.kind = xstrdup("org");
+	free(t);
+}
+
 static void do_uid(struct prop *p)
 {
 	char **uid = &p->b->card.uid;
@@ -397,6 +423,9 @@ static const struct handler {
 	{"BDAY", do_bday, false},
 	{"REV", do_rev, false},
 	{"UID", do_uid, false},
+	{"KIND", do_kind, false},
+	{"X-ADDRESSBOOKSERVER-KIND", do_kind, false},
+	{"X-ABSHOWAS", do_show_as, false},
 	{"CATEGORIES", do_categories, true},
 	{"NICKNAME", do_nickname, true},
 	{"EMAIL", do_email, true},
@@ -424,6 +453,8 @@ void vcard_build_init(struct vcard_build *b, size_t card_no, size_t begin_line)
 {
 	memset(b, 0, sizeof(*b));
 	b->card.version = VCARD_V30;
+	b->card.line = begin_line;
+	b->card.card_no = card_no;
 	b->card_no = card_no;
 	b->begin_line = begin_line;
 	b->lang_rank = INT_MAX;

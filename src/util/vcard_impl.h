@@ -123,6 +123,8 @@ void vcard_build_cleanup(struct vcard_build *b);
 /* The normal forms the reader produces and the writer checks. */
 bool vcard_is_uuid(const char *s, size_t n);
 bool vcard_lang_valid(const char *s, size_t n);
+/* KIND's value: 1 to 63 letters, digits and hyphens. */
+bool vcard_kind_valid(const char *s, size_t n);
 /* BDAY's value in the form of struct vcard's bday, or NULL when it is not
  * a date; omit_year (or -1) is a year that stands for "unknown". The
  * caller frees. */

@@ -516,6 +516,16 @@ bool vcard_lang_valid(const char *s, size_t n)
 	return true;
 }
 
+bool vcard_kind_valid(const char *s, size_t n)
+{
+	if (n == 0 || n > 63)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!is_alpha(s[i]) && !is_digit(s[i]) && s[i] != '-')
+			return false;
+	return true;
+}
+
 static void skip(const char **s, char c)
 {
 	if (**s == c)

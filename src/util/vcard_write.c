@@ -64,7 +64,8 @@ static bool card_ok(const struct vcard *c)
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
 		if (!text_ok(texts[i]))
 			return false;
-	if ((c->bday && !vcard_bday_valid(c->bday)) || (c->rev && !vcard_rev_valid(c->rev)) ||
+	if ((c->kind && !vcard_kind_valid(c->kind, strlen(c->kind))) ||
+	    (c->bday && !vcard_bday_valid(c->bday)) || (c->rev && !vcard_rev_valid(c->rev)) ||
 	    (c->lang && !vcard_lang_valid(c->lang, strlen(c->lang))))
 		return false;
 	for (size_t i = 0; i < c->n_categories; i++)
@@ -317,6 +318,11 @@ static void uid(struct writer *w, const char *s)
 
 static void body(struct writer *w, const struct vcard *c)
 {
+	if (c->kind) { /* a token: nothing to escape */
+		buf_adds(&w->line, "KIND:");
+		buf_adds(&w->line, c->kind);
+		line_end(w);
+	}
 	simple(w, "FN", c->fn);
 	if (c->family || c->given || c->additional || c->prefix || c->suffix) {
 		const char *n[] = {c->family, c->given, c->additional, c->prefix, c->suffix};

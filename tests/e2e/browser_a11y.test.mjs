@@ -120,6 +120,14 @@ const PAGES = [
     assert.equal(await p.locator('[aria-invalid="true"]').count() >= 1, true, 'the form shows its errors');
   }],
   ['edit relation', async (p) => { await p.goto(srv.url(`/relations/${crm.person.id}/edit`)); }],
+  ['vCard import', async (p) => { await p.goto(srv.url('/relations/import-vcard')); }],
+  ['vCard import preview', async (p) => {
+    await p.goto(srv.url('/relations/import-vcard'));
+    await p.setInputFiles('#file', { name: 'a11y.vcf', mimeType: 'text/vcard',
+      buffer: Buffer.from('BEGIN:VCARD\r\nFN:Goed\r\nEND:VCARD\r\nBEGIN:VCARD\r\nFN:Kapot\r\n') });
+    await Promise.all([p.waitForNavigation(), p.click('main form button[type="submit"]')]);
+    assert.equal(await p.locator('#import-preview').count(), 1, 'the preview is shown');
+  }],
   ['interactions', async (p) => { await p.goto(srv.url('/interactions')); }],
   ['interaction', async (p) => { await p.goto(srv.url(`/interactions/${crm.call.id}`)); }],
   ['log an interaction', async (p) => { await p.goto(srv.url(`/interactions/new?relation_id=${crm.person.id}`)); }],

@@ -45,7 +45,7 @@ static size_t strings_of(const struct vcard *c, const char **s)
 {
 	const char *fixed[] = {c->fn,	  c->family, c->given, c->additional, c->prefix, c->suffix,
 			       c->org,	  c->org_unit, c->title, c->role,	c->note,   c->lang,
-			       c->bday,	  c->uid,    c->url,   c->rev};
+			       c->bday,	  c->uid,    c->url,   c->rev,	c->kind};
 	size_t k = 0;
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
 		s[k++] = fixed[i];
@@ -54,7 +54,7 @@ static size_t strings_of(const struct vcard *c, const char **s)
 
 static void check_card(const struct vcard *c)
 {
-	const char *s[16];
+	const char *s[17];
 	size_t k = strings_of(c, s);
 	if (!c->fn)
 		__builtin_trap();
@@ -124,7 +124,7 @@ static bool same_list(char *const *a, char *const *b, size_t n)
 /* Every field but version and name_source. */
 static bool same_card(const struct vcard *a, const struct vcard *b)
 {
-	const char *sa[16], *sb[16];
+	const char *sa[17], *sb[17];
 	size_t k = strings_of(a, sa);
 	strings_of(b, sb);
 	for (size_t i = 0; i < k; i++)

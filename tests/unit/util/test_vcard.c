@@ -296,6 +296,14 @@ static void test_several_cards_one_broken(void **state)
 	fx_assert_str(l->cards[0].fn, "Jan de Vries");
 	fx_assert_str(l->cards[1].fn, "Zo\xC3\xAB Bakker");
 	fx_assert_str(l->cards[2].fn, "Anna M\xC3\xBCller");
+	/* each card knows where it begins and which it is */
+	assert_int_equal(l->cards[0].line, 1);
+	assert_int_equal(l->cards[0].card_no, 1);
+	assert_int_equal(l->cards[1].line, 9);
+	assert_int_equal(l->cards[1].card_no, 3);
+	assert_int_equal(l->cards[2].line, 14);
+	assert_int_equal(l->cards[2].card_no, 4);
+	assert_int_equal(l->n_dropped, 1);
 	assert_int_equal(l->n_errors, 2);
 	fx_assert_error(l, 0, 9, 2, true, "inside the card begun on line 6");
 	fx_assert_error(l, 1, 13, 0, false, "END:VCARD without BEGIN:VCARD");
@@ -311,6 +319,7 @@ static void test_missing_end(void **state)
 	fx_assert_str(l->cards[0].fn, "Jan de Vries");
 	assert_int_equal(l->n_errors, 1);
 	fx_assert_error(l, 0, 4, 2, true, "the card begun on line 4 has no END:VCARD");
+	assert_int_equal(l->n_dropped, 1);
 	vcard_list_free(l);
 }
 
@@ -570,6 +579,54 @@ static void test_dates_uid_lang(void **state)
 	}
 }
 
+/* KIND (4.0) and what 3.0 clients write for it. */
+static void test_kind(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *lines, *kind;
+	} cases[] = {
+		{"VERSION:4.0\r\nKIND:org\r\nFN:Acme B.V.", "org"},
+		{"VERSION:4.0\r\nKIND:Individual\r\nFN:Jan", "individual"},
+		{"VERSION:4.0\r\nKIND:x-robot\r\nFN:R2", "x-robot"},
+		{"VERSION:4.0\r\nKIND:org\r\nKIND:group\r\nFN:Acme", "org"},
+		/* Apple: a company's card, and a group */
+		{"VERSION:3.0\r\nFN:Acme\r\nORG:Acme;\r\nX-ABShowAs:COMPANY", "org"},
+		{"VERSION:3.0\r\nFN:Jan\r\nX-ABShowAs:PERSON", NULL},
+		{"VERSION:3.0\r\nFN:Vrienden\r\nX-ADDRESSBOOKSERVER-KIND:group", "group"},
+		{"VERSION:3.0\r\nFN:Jan", NULL},
+	};
+	for (size_t i = 0; i < N(cases); i++) {
+		char text[512];
+		snprintf(text, sizeof(text), "BEGIN:VCARD\r\n%s\r\nEND:VCARD\r\n", cases[i].lines);
+		struct vcard_list *l = fx_parse_one(text);
+		fx_assert_str(l->cards[0].kind, cases[i].kind);
+		fx_assert_round_trip(l);
+		if (cases[i].kind) {
+			char *out = fx_write_card(&l->cards[0]);
+			char want[96];
+			snprintf(want, sizeof(want), "BEGIN:VCARD\r\nVERSION:4.0\r\nKIND:%s\r\nFN:",
+				 cases[i].kind);
+			assert_int_equal(strncmp(out, want, strlen(want)), 0);
+			free(out);
+		}
+		vcard_list_free(l);
+	}
+	struct vcard_list *l = fx_parse("BEGIN:VCARD\r\nVERSION:4.0\r\nKIND:org anisation\r\n"
+					"FN:Acme\r\nEND:VCARD\r\n");
+	assert_int_equal(l->n_cards, 1);
+	assert_null(l->cards[0].kind);
+	fx_assert_error(l, 0, 3, 1, false, "KIND: not a kind");
+	vcard_list_free(l);
+	/* the writer refuses a kind that is not a token */
+	struct vcard c = {.fn = "Acme", .kind = "org\r\nX-EVIL:1"};
+	struct buf b;
+	buf_init(&b, 0);
+	assert_int_equal(vcard_write(&b, &c), BRUG_EINVAL);
+	assert_int_equal(b.len, 0);
+	buf_cleanup(&b);
+}
+
 static void test_big_photo(void **state)
 {
 	(void)state;
@@ -734,6 +791,7 @@ int main(void)
 		cmocka_unit_test(test_name_fallback),
 		cmocka_unit_test(test_params),
 		cmocka_unit_test(test_dates_uid_lang),
+		cmocka_unit_test(test_kind),
 		cmocka_unit_test(test_big_photo),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_caps_round_trip),

@@ -173,7 +173,7 @@ static void check_list(const struct vcard_list *l)
 		const char *s[] = {c->fn,    c->family, c->given, c->additional, c->prefix,
 				   c->suffix, c->org,    c->org_unit, c->title,	    c->role,
 				   c->note,   c->lang,   c->bday,	c->uid,	    c->url,
-				   c->rev};
+				   c->rev,   c->kind};
 		for (size_t k = 0; k < N(s); k++)
 			check_field(s[k]);
 		for (size_t k = 0; k < c->n_categories; k++)
@@ -295,10 +295,10 @@ void fx_assert_same_card(const struct vcard *a, const struct vcard *b)
 {
 	const char *sa[] = {a->fn,    a->family, a->given, a->additional, a->prefix, a->suffix,
 			    a->org,   a->org_unit, a->title, a->role,	 a->note,   a->lang,
-			    a->bday,  a->uid,	 a->url,   a->rev};
+			    a->bday,  a->uid,	 a->url,   a->rev, a->kind};
 	const char *sb[] = {b->fn,    b->family, b->given, b->additional, b->prefix, b->suffix,
 			    b->org,   b->org_unit, b->title, b->role,	 b->note,   b->lang,
-			    b->bday,  b->uid,	 b->url,   b->rev};
+			    b->bday,  b->uid,	 b->url,   b->rev, b->kind};
 	for (size_t i = 0; i < N(sa); i++)
 		fx_assert_str(sb[i], sa[i]);
 	assert_int_equal(a->n_categories, b->n_categories);
