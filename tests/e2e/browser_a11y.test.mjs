@@ -113,6 +113,14 @@ const PAGES = [
     assert.equal(await p.locator('[aria-invalid="true"]').count() >= 1, true, 'the form shows its errors');
   }],
   ['edit relation', async (p) => { await p.goto(srv.url(`/relations/${crm.person.id}/edit`)); }],
+  ['import form', async (p) => { await p.goto(srv.url('/relations/import')); }],
+  ['import preview with a rejected row', async (p) => {
+    await p.goto(srv.url('/relations/import'));
+    await p.setInputFiles('#file', { name: 'klanten.csv', mimeType: 'text/csv',
+      buffer: Buffer.from('Naam;E-mail\nA11y B.V.;a11y@a11y.example\nFout B.V.;fout@\n') });
+    await Promise.all([p.waitForNavigation(), p.click('main form button[type="submit"]')]);
+    assert.equal(await p.locator('table.rejected tbody tr').count(), 1, 'the preview shows the rejected row');
+  }],
   ['interactions', async (p) => { await p.goto(srv.url('/interactions')); }],
   ['interaction', async (p) => { await p.goto(srv.url(`/interactions/${crm.call.id}`)); }],
   ['log an interaction', async (p) => { await p.goto(srv.url(`/interactions/new?relation_id=${crm.person.id}`)); }],
