@@ -136,8 +136,8 @@ static bool read_call(struct cdr *c, const struct csvx_record *rec, struct call 
 	k->line = rec->line;
 	if (rec->n < CDR_MIN_FIELDS) {
 		char why[96];
-		snprintf(why, sizeof(why), "%zu fields, a call log line has at least %d", rec->n,
-			 CDR_MIN_FIELDS);
+		snprintf(why, sizeof(why), "%zu field%s, a call log line has at least %d", rec->n,
+			 rec->n == 1 ? "" : "s", CDR_MIN_FIELDS);
 		reject(c, rec, "ragged", NULL, NULL, why);
 		return false;
 	}

@@ -125,7 +125,8 @@ static int cmp_str(const void *a, const void *b)
 
 void import_terms_collect(struct import_sink *k, int64_t id, struct import_terms *t)
 {
-	qsort(t->v, t->n, sizeof(char *), cmp_str);
+	if (t->n)
+		qsort(t->v, t->n, sizeof(char *), cmp_str);
 	for (size_t i = 0; i < t->n; i++) {
 		if (i && !strcmp(t->v[i], t->v[i - 1]))
 			continue;
@@ -153,6 +154,8 @@ int import_sink_flush(struct db *db, int64_t org, struct import_sink *k)
 	/* in the order of the index they go into: each insert lands next to
 	 * the one before, which B-trees do several times faster than at
 	 * random places */
+	if (!k->n)
+		return 0;
 	qsort(k->v, k->n, sizeof(*k->v), cmp_pair);
 	struct import_ins s;
 	import_ins_init(&s, db, "INSERT INTO search_terms (org_id, term, object_kind, object_id) VALUES",

@@ -353,8 +353,8 @@ bool import_row_read(const struct import_map *m, const struct csvx_record *rec,
 	if (*blank)
 		return false;
 	if (rec->n != m->ncol) {
-		import_row_reject(row, "ragged", NULL, NULL, "%zu fields, the header has %zu", rec->n,
-				  m->ncol);
+		import_row_reject(row, "ragged", NULL, NULL, "%zu field%s, the header has %zu", rec->n,
+				  rec->n == 1 ? "" : "s", m->ncol);
 		row->fields = rec->n;
 		row->expected = m->ncol;
 		return false;

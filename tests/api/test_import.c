@@ -726,10 +726,36 @@ static void test_page_flow(void **state)
 	result_free(&r);
 	assert_int_equal(relations(h, h->org), before + 1);
 
-	/* the call log page */
+	/* the call log: its form, a preview, a confirmation */
 	h_call(h, AS_SESSION, "GET", "/interactions/import", NULL, NULL, NULL, &r);
 	check_status(&r, 200);
 	check_body(&r, "action=\"/interactions/import-cdr\"");
+	result_free(&r);
+	snprintf(fields, sizeof(fields), "_csrf=%s\nall_calls=1", h->csrf);
+	body = multipart(fields, "Master.csv", cdr, sizeof(cdr) - 1, &n);
+	rq.target = "/interactions/import-cdr";
+	rq.body = body;
+	rq.body_len = n;
+	h_send(h, &rq, &r);
+	check_status(&r, 200);
+	check_body(&r, "Master.csv");
+	check_body(&r, "<td>6</td><td>het begin is geen datum met tijd</td>");
+	check_body(&r, "0687654321 (1)");
+	check_body(&r, "name=\"all_calls\" value=\"1\"");
+	form = strstr(r.body, "action=\"/interactions/import/");
+	assert_non_null(form);
+	snprintf(confirm, sizeof(confirm), "%.*s", (int)strcspn(form + 8, "\""), form + 8);
+	result_free(&r);
+	free(body);
+	/* a call log's upload is not a relations import */
+	char wrong[96];
+	snprintf(wrong, sizeof(wrong), "/relations%s", strstr(confirm, "/import/"));
+	h_form(h, AS_SESSION, NULL, wrong, "skip_invalid=1", &r);
+	check_status(&r, 404);
+	result_free(&r);
+	h_form(h, AS_SESSION, NULL, confirm, "all_calls=1&skip_invalid=1", &r);
+	check_status(&r, 303);
+	assert_string_equal(r.location, "/interactions");
 	result_free(&r);
 }
 

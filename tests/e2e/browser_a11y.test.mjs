@@ -127,6 +127,13 @@ const PAGES = [
       buffer: Buffer.from('BEGIN:VCARD\r\nFN:Goed\r\nEND:VCARD\r\nBEGIN:VCARD\r\nFN:Kapot\r\n') });
     await Promise.all([p.waitForNavigation(), p.click('main form button[type="submit"]')]);
     assert.equal(await p.locator('#import-preview').count(), 1, 'the preview is shown');
+  ['import form', async (p) => { await p.goto(srv.url('/relations/import')); }],
+  ['import preview with a rejected row', async (p) => {
+    await p.goto(srv.url('/relations/import'));
+    await p.setInputFiles('#file', { name: 'klanten.csv', mimeType: 'text/csv',
+      buffer: Buffer.from('Naam;E-mail\nA11y B.V.;a11y@a11y.example\nFout B.V.;fout@\n') });
+    await Promise.all([p.waitForNavigation(), p.click('main form button[type="submit"]')]);
+    assert.equal(await p.locator('table.rejected tbody tr').count(), 1, 'the preview shows the rejected row');
   }],
   ['interactions', async (p) => { await p.goto(srv.url('/interactions')); }],
   ['interaction', async (p) => { await p.goto(srv.url(`/interactions/${crm.call.id}`)); }],

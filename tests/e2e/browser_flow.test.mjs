@@ -338,6 +338,46 @@ test('log an interaction from a person\'s page: it shows on the timeline with th
     list.body.items[0].user_id, list.body.items[0].company_id], [1, 'email', 'out', 'follow_up', u.id, org.id]);
 });
 
+test('import relations with a preview: a rejected row with its line, confirmed skipping it', { skip }, async (t) => {
+  const k = ++n;
+  const u = await makeUser('employee', { lang: 'nl' });
+  const ctx = await newContext(t, browser, { locale: 'nl-NL' });
+  const page = await ctx.newPage();
+  await browserLogin(page, srv.base, u.email, u.password);
+  await page.goto(srv.url('/relations'));
+  await page.getByRole('button', { name: 'Importeren' }).click(); // a link styled as a button
+  await page.waitForURL('**/relations/import');
+  assert.equal(await h1(page), 'Relaties importeren');
+  const csv = `Bedrijfsnaam;Voornaam;Achternaam;E-mailadres;Plaats\r\nImport ${k} B.V.;;;info@import${k}.example;Delft\r\n`
+    + `Import ${k} B.V.;Sanne;de Wit ${k};sanne@;\r\nImport ${k} B.V.;Mehmet;Kaya ${k};mehmet@import${k}.example;\r\n`;
+  await page.getByLabel('Bestand').setInputFiles({ name: `klanten-${k}.csv`, mimeType: 'text/csv', buffer: Buffer.from('\uFEFF' + csv) });
+  await page.getByLabel('Als een relatie al bestaat').selectOption('skip');
+  let r = await submit(page, page.getByRole('button', { name: 'Voorbeeld bekijken' }));
+  assert.equal(r.post, 200);
+  assert.equal(await h1(page), `Voorbeeld van de import: klanten-${k}.csv`);
+  const rejected = page.locator('table.rejected tbody tr');
+  assert.equal(await rejected.count(), 1);
+  assert.deepEqual(await rejected.locator('td').allInnerTexts(), ['3', 'geen geldig e-mailadres', 'sanne@']);
+  assert.match(await page.locator('table.preview tbody').innerText(), /^2\tNieuw\tImport \d+ B\.V\./m);
+
+  // all or nothing: without skipping the rejected row nothing is imported
+  r = await submit(page, page.getByRole('button', { name: 'Importeren' }));
+  assert.equal(r.post, 422);
+  assert.match(await page.locator('main [role="alert"]').innerText(), /Er is niets geïmporteerd/);
+  let list = await api(srv.base, tok, 'GET', `/relations?status=all&per_page=200`);
+  assert.equal(list.body.items.filter((i) => i.name.startsWith(`Import ${k} `)).length, 0);
+
+  await page.getByLabel('De afgekeurde regels overslaan en de andere importeren').check();
+  r = await submit(page, page.getByRole('button', { name: 'Importeren' }));
+  assert.equal(r.post, 303);
+  assert.equal(r.path, '/relations');
+  assert.equal(await page.locator('.flash').innerText(), 'De import is klaar.');
+  assert.match(await page.locator('#relation-list').innerText(), new RegExp(`Mehmet Kaya ${k}`));
+  list = await api(srv.base, tok, 'GET', `/relations?status=all&per_page=200`);
+  assert.deepEqual(list.body.items.filter((i) => i.name.includes(`${k}`) && /Import|Kaya|Wit/.test(i.name)).map((i) => i.name).sort(),
+    [`Import ${k} B.V.`, `Mehmet Kaya ${k}`]);
+});
+
 test('search while typing: results replace themselves in place, and the page works without htmx', { skip }, async (t) => {
   const name = `Zoë Ångström ${++n}`;
   const rel = (await api(srv.base, tok, 'POST', '/relations', { kind: 'person', name, phones: [{ value: '06-87654321' }] })).body;

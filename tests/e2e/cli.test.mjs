@@ -16,7 +16,7 @@ import {
 const sqlite3 = async (file, statement) => sql(`sqlite:${file}`, statement);
 const run2 = promisify(execFile);
 
-const COMMANDS = ['serve', 'init', 'demo', 'migrate', 'user', 'token', 'backup', 'config', 'version'];
+const COMMANDS = ['serve', 'init', 'demo', 'migrate', 'user', 'token', 'backup', 'config', 'version', 'import'];
 
 test('brug without a command, with an unknown one and with --help', async () => {
   let r = await run([]);
