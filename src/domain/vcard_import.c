@@ -56,7 +56,8 @@ static void reject(struct run *r, size_t line, const char *name, const char *rea
 	preview_add(r, line, name, m ? m->in.kind : NULL, "reject", 0, m, reason);
 }
 
-/* " (?,?)" over the values of a list's items, normalised; n of them. */
+/* The values of a list of emails or phones as contact_points.norm has
+ * them (lower-cased; international digits), at most max. */
 static size_t norms_of(json_t *list, bool phone, char (*out)[256], size_t max)
 {
 	size_t n = 0, i;
