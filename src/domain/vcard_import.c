@@ -56,7 +56,8 @@ static void reject(struct run *r, size_t line, const char *name, const char *rea
 	preview_add(r, line, name, m ? m->in.kind : NULL, "reject", 0, m, reason);
 }
 
-/* " (?,?)" over the values of a list's items, normalised; n of them. */
+/* The values of a list of emails or phones as contact_points.norm has
+ * them (lower-cased; international digits), at most max. */
 static size_t norms_of(json_t *list, bool phone, char (*out)[256], size_t max)
 {
 	size_t n = 0, i;
@@ -81,7 +82,10 @@ static size_t norms_of(json_t *list, bool phone, char (*out)[256], size_t max)
 	return n;
 }
 
-/* The lowest id of a relation of kind with one of the list's values. */
+/* The lowest id of a relation of kind with one of the list's values. The
+ * lowest is picked here, not with MIN() or ORDER BY in SQL: SQLite would
+ * then walk the relation index in order instead of looking the values up
+ * (a scan of every contact point of the organisation per card). */
 static int find_by_points(struct run *r, const char *kind, const char *point, json_t *list,
 			  int64_t *id)
 {
@@ -91,17 +95,25 @@ static int find_by_points(struct run *r, const char *kind, const char *point, js
 		return BRUG_ENOTFOUND;
 	struct buf sql;
 	buf_init(&sql, 0);
-	buf_adds(&sql, "SELECT MIN(c.relation_id) FROM contact_points c JOIN relations r"
-		       " ON r.org_id = c.org_id AND r.id = c.relation_id WHERE c.org_id = ?"
-		       " AND c.kind = ? AND r.kind = ? AND r.erased_at IS NULL AND c.norm IN (");
-	struct db_arg args[23] = {DB_I(r->who->org_id), DB_T(point), DB_T(kind)};
+	buf_adds(&sql, "SELECT c.relation_id FROM contact_points c WHERE c.org_id = ? AND c.kind = ?"
+		       " AND c.norm IN (");
+	struct db_arg args[23] = {DB_I(r->who->org_id), DB_T(point)};
 	for (size_t i = 0; i < n; i++) {
 		buf_adds(&sql, i ? ",?" : "?");
-		args[3 + i] = DB_T(norms[i]);
+		args[2 + i] = DB_T(norms[i]);
 	}
-	buf_addc(&sql, ')');
+	buf_adds(&sql, ") AND EXISTS (SELECT 1 FROM relations r WHERE r.org_id = c.org_id"
+		       " AND r.id = c.relation_id AND r.kind = ? AND r.erased_at IS NULL)");
+	args[2 + n] = DB_T(kind);
+	struct db_rows *rows = NULL;
 	int64_t found = 0;
-	int rc = db_int_query(r->db, &found, buf_str(&sql), args, 3 + n);
+	int rc = db_query(r->db, &rows, buf_str(&sql), args, 3 + n), more = 0;
+	while (!rc && (more = db_next(rows)) == 1)
+		if (!found || db_int(rows, 0) < found)
+			found = db_int(rows, 0);
+	if (!rc && more < 0)
+		rc = more;
+	db_rows_free(rows);
 	buf_cleanup(&sql);
 	if (!rc && !found)
 		rc = BRUG_ENOTFOUND;

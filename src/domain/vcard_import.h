@@ -79,7 +79,8 @@ int vcard_import_keep(struct db *db, int64_t org, int64_t user, const char *file
  * another user's or organisation's, an expired or a used one. */
 int vcard_import_load(struct db *db, int64_t org, int64_t user, int64_t id, char **data,
 		      size_t *len, char **filename);
-/* Removes an upload once it is imported; a missing one is fine. */
+/* Removes an upload once it is imported (and org's expired ones); a
+ * missing one is fine. */
 int vcard_import_forget(struct db *db, int64_t org, int64_t id);
 
 #endif

@@ -78,6 +78,6 @@ int vcard_import_load(struct db *db, int64_t org, int64_t user, int64_t id, char
 
 int vcard_import_forget(struct db *db, int64_t org, int64_t id)
 {
-	return db_exec(db, "DELETE FROM vcard_uploads WHERE org_id = ? AND id = ?",
-		       DB_ARGS(DB_I(org), DB_I(id)));
+	return db_exec(db, "DELETE FROM vcard_uploads WHERE org_id = ? AND (id = ? OR created_at < ?)",
+		       DB_ARGS(DB_I(org), DB_I(id), DB_I(clock_now_ms() - KEEP_MS)));
 }
