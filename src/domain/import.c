@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "domain/audit.h"
+#include "domain/search.h"
 #include "domain/import_impl.h"
 #include "domain/relation.h"
 #include "util/charset.h"
@@ -391,7 +392,10 @@ int import_relations(struct db *db, const struct actor *who, const char *text, s
 		rc = read_all(r, text, n);
 	bool keep = !rc && !o->dry_run && (!r->rejected || o->skip_invalid);
 	if (keep) {
-		rc = audit_add(db, who, "relation.import", "import", 0, counts_of(r));
+		/* the terms were written in bulk: their frequencies follow */
+		rc = search_vocab_rebuild(db, who->org_id);
+		if (!rc)
+			rc = audit_add(db, who, "relation.import", "import", 0, counts_of(r));
 		rc = db_finish(db, rc);
 	} else if (db_in_tx(db)) {
 		db_rollback(db);

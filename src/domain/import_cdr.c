@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "domain/audit.h"
+#include "domain/search.h"
 #include "domain/import_impl.h"
 #include "util/buf.h"
 #include "util/clock.h"
@@ -445,7 +446,10 @@ int import_cdr(struct db *db, const struct actor *who, const char *text, size_t 
 		rc = read_calls(c, text, n, err);
 	bool keep = !rc && !o->dry_run && (!c->rejected || o->skip_invalid);
 	if (keep) {
-		rc = audit_add(db, who, "interaction.import", "import", 0, cdr_counts(c));
+		/* the terms were written in bulk: their frequencies follow */
+		rc = search_vocab_rebuild(db, who->org_id);
+		if (!rc)
+			rc = audit_add(db, who, "interaction.import", "import", 0, cdr_counts(c));
 		rc = db_finish(db, rc);
 	} else if (db_in_tx(db)) {
 		db_rollback(db);

@@ -39,8 +39,9 @@ void import_row_reject(struct import_row *row, const char *code, const char *fie
 	va_end(ap);
 }
 
-/* The cell of field f, trimmed; NULL when the file has no such column or
- * the cell is empty. Outside notes, line breaks and tabs become one space
+/* The cell of field f, trimmed, without the apostrophe a spreadsheet
+ * export puts before a formula character; NULL when the file has no such
+ * column or the cell is empty. Outside notes, line breaks and tabs become one space
  * (addresses in Excel cells span lines); other control characters are
  * left for the caller to refuse. */
 static const char *cell(const struct import_map *m, const struct csvx_record *rec,
@@ -55,6 +56,10 @@ static const char *cell(const struct import_map *m, const struct csvx_record *re
 		p++, n--;
 	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r' || p[n - 1] == '\n'))
 		n--;
+	/* our own exports protect spreadsheet formulas with an apostrophe
+	 * (csvx_write_row, CSVX_PROTECT): '+31 6 ... is +31 6 ... again */
+	if (n > 1 && p[0] == '\'' && strchr("=+-@", p[1]))
+		p++, n--;
 	if (!n)
 		return NULL;
 	char *s = arena_alloc(a, n + 1);

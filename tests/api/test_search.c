@@ -3,7 +3,9 @@
  * the last word as a prefix while typing, every word must match, email
  * addresses and phone numbers in any notation, interactions by what was
  * said, the index kept current by every change, other organisations'
- * data never found, and queries that are too long. */
+ * data never found, queries that are too long, and the order: the most
+ * recently logged interaction and the most recently added relation first,
+ * archived ones among them. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -141,6 +143,52 @@ static void test_index_follows_changes(void **state)
 	run_search(h, cases, N(cases));
 }
 
+/* Newest first by when it was logged or added, not by occurred_at nor by
+ * name; an archived relation stays findable, in its place. */
+static void test_order(void **state)
+{
+	struct harness *h = *state;
+	char b[512];
+	snprintf(b, sizeof(b),
+		 "{\"person_id\":%lld,\"channel\":\"email\",\"subject\":\"Volgorde een\","
+		 "\"occurred_at\":\"2026-03-02T10:00:00Z\"}",
+		 (long long)zoe);
+	int64_t first = post(h, AS_EMPLOYEE, "/api/v1/interactions", b);
+	snprintf(b, sizeof(b),
+		 "{\"person_id\":%lld,\"channel\":\"email\",\"subject\":\"Volgorde twee\","
+		 "\"occurred_at\":\"2025-01-02T10:00:00Z\"}",
+		 (long long)zoe);
+	int64_t second = post(h, AS_EMPLOYEE, "/api/v1/interactions", b);
+	assert_true(second > first);
+	post(h, AS_EMPLOYEE, "/api/v1/relations",
+	     "{\"kind\":\"organisation\",\"name\":\"Volgorde Aa B.V.\"}");
+	int64_t newer = post(h, AS_EMPLOYEE, "/api/v1/relations",
+			     "{\"kind\":\"organisation\",\"name\":\"Volgorde Zz B.V.\"}");
+	char path[80];
+	snprintf(path, sizeof(path), "/api/v1/relations/%lld/archive", (long long)newer);
+	struct result r;
+	h_call(h, AS_EMPLOYEE, "POST", path, NULL, "{}", NULL, &r);
+	check_status(&r, 200);
+	result_free(&r);
+	h_call(h, AS_EMPLOYEE, "GET", "/api/v1/search?q=volgorde", NULL, NULL, NULL, &r);
+	check_status(&r, 200);
+	check_json(&r, "interactions.0.subject", "Volgorde twee");
+	check_json(&r, "interactions.1.subject", "Volgorde een");
+	check_json(&r, "relations.0.name", "Volgorde Zz B.V.");
+	check_json(&r, "relations.1.name", "Volgorde Aa B.V.");
+	if (json_is_null(jpath(r.json, "relations.0.archived_at")))
+		fail_msg("the archived relation is marked: %.400s", r.body);
+	result_free(&r);
+	/* limit: the newest ones */
+	h_call(h, AS_EMPLOYEE, "GET", "/api/v1/search?q=volgorde&limit=1", NULL, NULL, NULL, &r);
+	check_status(&r, 200);
+	check_json(&r, "interactions.0.subject", "Volgorde twee");
+	check_json(&r, "relations.0.name", "Volgorde Zz B.V.");
+	if (json_array_size(jpath(r.json, "interactions")) != 1)
+		fail_msg("limit=1: %.400s", r.body);
+	result_free(&r);
+}
+
 static void test_bad_queries(void **state)
 {
 	struct harness *h = *state;
@@ -165,6 +213,7 @@ int main(void)
 		cmocka_unit_test(test_setup),
 		cmocka_unit_test(test_finds),
 		cmocka_unit_test(test_index_follows_changes),
+		cmocka_unit_test(test_order),
 		cmocka_unit_test(test_bad_queries),
 	};
 	return cmocka_run_group_tests(tests, harness_setup, harness_teardown);
