@@ -256,8 +256,8 @@ static void build(struct fx *f, struct world *w)
 		"SELECT id, notes FROM relations WHERE org_id = ? AND erased_at IS NULL",
 		"SELECT relation_id, value FROM contact_points WHERE org_id = ?",
 		"SELECT relation_id, city FROM contact_points WHERE org_id = ?",
-		"SELECT rt.relation_id, t.name FROM relation_tags rt JOIN tags t"
-		" ON t.org_id = rt.org_id AND t.id = rt.tag_id WHERE rt.org_id = ?",
+		("SELECT rt.relation_id, t.name FROM relation_tags rt JOIN tags t"
+		 " ON t.org_id = rt.org_id AND t.id = rt.tag_id WHERE rt.org_id = ?"),
 	};
 	for (size_t i = 0; i < sizeof(rel_sql) / sizeof(rel_sql[0]); i++)
 		load(f, &w->rel, rel_sql[i], w->org);
