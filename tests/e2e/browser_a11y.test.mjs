@@ -127,6 +127,7 @@ const PAGES = [
       buffer: Buffer.from('BEGIN:VCARD\r\nFN:Goed\r\nEND:VCARD\r\nBEGIN:VCARD\r\nFN:Kapot\r\n') });
     await Promise.all([p.waitForNavigation(), p.click('main form button[type="submit"]')]);
     assert.equal(await p.locator('#import-preview').count(), 1, 'the preview is shown');
+  }],
   ['import form', async (p) => { await p.goto(srv.url('/relations/import')); }],
   ['import preview with a rejected row', async (p) => {
     await p.goto(srv.url('/relations/import'));

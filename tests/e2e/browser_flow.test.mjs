@@ -345,7 +345,7 @@ test('import relations with a preview: a rejected row with its line, confirmed s
   const page = await ctx.newPage();
   await browserLogin(page, srv.base, u.email, u.password);
   await page.goto(srv.url('/relations'));
-  await page.getByRole('button', { name: 'Importeren' }).click(); // a link styled as a button
+  await page.getByRole('button', { name: 'Importeren', exact: true }).click(); // a link styled as a button
   await page.waitForURL('**/relations/import');
   assert.equal(await h1(page), 'Relaties importeren');
   const csv = `Bedrijfsnaam;Voornaam;Achternaam;E-mailadres;Plaats\r\nImport ${k} B.V.;;;info@import${k}.example;Delft\r\n`
@@ -361,14 +361,14 @@ test('import relations with a preview: a rejected row with its line, confirmed s
   assert.match(await page.locator('table.preview tbody').innerText(), /^2\tNieuw\tImport \d+ B\.V\./m);
 
   // all or nothing: without skipping the rejected row nothing is imported
-  r = await submit(page, page.getByRole('button', { name: 'Importeren' }));
+  r = await submit(page, page.getByRole('button', { name: 'Importeren', exact: true }));
   assert.equal(r.post, 422);
   assert.match(await page.locator('main [role="alert"]').innerText(), /Er is niets geïmporteerd/);
   let list = await api(srv.base, tok, 'GET', `/relations?status=all&per_page=200`);
   assert.equal(list.body.items.filter((i) => i.name.startsWith(`Import ${k} `)).length, 0);
 
   await page.getByLabel('De afgekeurde regels overslaan en de andere importeren').check();
-  r = await submit(page, page.getByRole('button', { name: 'Importeren' }));
+  r = await submit(page, page.getByRole('button', { name: 'Importeren', exact: true }));
   assert.equal(r.post, 303);
   assert.equal(r.path, '/relations');
   assert.equal(await page.locator('.flash').innerText(), 'De import is klaar.');
