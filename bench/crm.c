@@ -294,10 +294,28 @@ static void make_query(int shape, char *query, size_t cap)
 		snprintf(query, cap, "%s %s %s ", word(), word(), word());
 }
 
+/* A hash of the ids of every result of a search, in order: two runs (or
+ * two backends with the same data) found the same when they are equal. */
+static uint64_t ids_hash(json_t *out)
+{
+	uint64_t h = 1469598103934665603ULL;
+	const char *kinds[] = {"relations", "interactions"};
+	for (int k = 0; k < 2; k++) {
+		json_t *a = json_object_get(out, kinds[k]);
+		for (size_t i = 0; i < json_array_size(a); i++) {
+			h ^= (uint64_t)json_integer_value(json_object_get(json_array_get(a, i), "id"));
+			h *= 1099511628211ULL;
+		}
+		h ^= 0xff, h *= 1099511628211ULL;
+	}
+	return h;
+}
+
 /* Times q searches (limit 20, as the search page asks) and prints one
  * BENCH line: wall-clock percentiles, the CPU time per search (cpu_ns),
  * and one line per shape of query. The queries are the same in every
- * run, seeded or not. BENCH_CRM_TRACE=1 prints every query and its time. */
+ * run, seeded or not. BENCH_CRM_TRACE=1 prints every query, its time and
+ * a hash of the ids it found (to compare backends). */
 static int time_searches(struct db *db, int64_t org, int64_t n, int q)
 {
 	double *ms = calloc((size_t)q, sizeof(double)), *cpu = calloc((size_t)q, sizeof(double));
@@ -320,7 +338,8 @@ static int time_searches(struct db *db, int64_t org, int64_t n, int q)
 		per[i % 4][nper[i % 4]++] = ms[i];
 		size_t got = json_array_size(json_object_get(out, "interactions"));
 		if (getenv("BENCH_CRM_TRACE"))
-			fprintf(stderr, "%8.2f ms %6.2f cpu %3zu hits  %s\n", ms[i], cpu[i], got, query);
+			fprintf(stderr, "%8.2f ms %6.2f cpu %3zu hits %016" PRIx64 "  %s\n", ms[i],
+				cpu[i], got, ids_hash(out), query);
 		hits += (int64_t)got;
 		json_decref(out);
 	}

@@ -81,6 +81,11 @@ static int apply(struct db *db, const struct embedded_file *f, int version, stru
 			  DB_NOARGS);
 	if (rc || have >= version)
 		goto done; /* another process got here first */
+	/* a migration may rewrite a large table (0004 copies search_terms):
+	 * the connection's statement_timeout is for requests, not for this */
+	if (!strcmp(db_backend(db), "postgres") &&
+	    (rc = db_exec_script(db, "SET LOCAL statement_timeout = 0", err)))
+		goto done;
 	const char *s = (const char *)f->data, *m;
 	while ((m = strchr(s, '@'))) {
 		buf_add(&sql, s, (size_t)(m - s));
