@@ -6,7 +6,8 @@
 #   make run      build, create ./data/brug.db with a demo organisation, serve it
 #   make test     build with AddressSanitizer and UBSan (clang) and run every suite,
 #                 on SQLite and on a throwaway PostgreSQL cluster
-#   make bench    build optimised and print the benchmark table
+#   make bench    build optimised and print the benchmark table, then search over
+#                 a million interactions per backend (bench/run.sh: BENCH_SEARCH_N)
 #   make fuzz     run every fuzz target for FUZZ_SECONDS (default 300) each
 
 BUILD      ?= build

@@ -56,6 +56,18 @@
 # program's own (getrusage); on PostgreSQL neither side counts the
 # database server's CPU.
 #
+# After the table, a CRM section measures what no single request shows:
+# search over a large organisation. bench/crm.c (bench_crm search, brug's
+# own code in-process) seeds one organisation with BENCH_SEARCH_N
+# interactions per backend in BENCH_BACKENDS (a throw-away SQLite file; a
+# database in the same PostgreSQL cluster) and times BENCH_SEARCH_Q
+# searches of four shapes (one word, two words with the second being
+# typed, a four-letter prefix, three words), 20 results each as the search
+# page asks. It prints p50/p95/p99 per backend and per shape, wall clock,
+# and the CPU time per search (the bench process's, plus its PostgreSQL
+# server process's), against the target p95 <= 20 ms. Seeding a million
+# interactions takes minutes per backend.
+#
 # Exit status: a missed target prints FAIL but exits 0, because a benchmark
 # is a measurement, not a test: the number is the result, and a loaded CI
 # machine must not turn red over it. The exit status is non-zero only when
@@ -67,7 +79,9 @@
 # BENCH_WARMUP (3, seconds per row), BENCH_THREADS (2, wrk threads),
 # BENCH_CONNECTIONS (64), BENCH_BACKENDS ("sqlite pg"), BENCH_ROWS (an ERE:
 # run only rows whose NAME matches, plus their baselines), BENCH_RAW (a
-# folder to keep the raw per-run results in, for comparing runs).
+# folder to keep the raw per-run results in, for comparing runs),
+# BENCH_SECTIONS ("table crm": which parts run; "crm" alone skips the
+# table), BENCH_SEARCH_N (1000000), BENCH_SEARCH_Q (2000).
 # shellcheck disable=SC2317 # cleanup and backend_* are called indirectly
 set -euo pipefail
 
@@ -80,6 +94,10 @@ CONNECTIONS=${BENCH_CONNECTIONS:-64}
 BACKENDS=${BENCH_BACKENDS:-sqlite pg}
 ONLY=${BENCH_ROWS:-}
 RAW=${BENCH_RAW:-}
+SECTIONS=${BENCH_SECTIONS:-table crm}
+SEARCH_N=${BENCH_SEARCH_N:-1000000}
+SEARCH_Q=${BENCH_SEARCH_Q:-2000}
+SEARCH_P95=20 # target: p95 of a search, in ms
 HERE=$(cd "$(dirname "$0")" && pwd)
 BRUG=$BUILD/brug
 MINIMAL=$BUILD/bench/bench_minimal
@@ -107,6 +125,7 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/brug-bench.XXXXXX")
 declare -A SERVER_PID=() SERVER_PORT=() SERVER_LOG=()
 WRK_PID=""  # wrk, or an insert loop, while one runs
 PG_DIR=""   # the PostgreSQL cluster, once one is started
+PG_ADMIN="" # its administrator's URL
 
 # Everything this script started, and nothing else, by process id.
 cleanup() {
@@ -194,28 +213,39 @@ backend_sqlite() {
 # exec: the caller's $! is the loop itself, which cleanup can stop
 insert_sqlite() { exec "$SQLITE_INSERT" -t "$CORES" -d "$1" "$TMP/insert.db"; }
 
-backend_pg() {
+# pg_cluster: starts this run's PostgreSQL cluster, once; sets PG_ADMIN,
+# PG_VERSION and PG_SETTINGS.
+pg_cluster() {
+	[ -z "$PG_ADMIN" ] || return 0
 	command -v psql >/dev/null || die "psql is missing (scripts/deps.sh bench installs it)"
 	# The cluster belongs to the unprivileged user postgres (initdb will
 	# not run as root), which must be able to reach its folder in $TMP.
 	[ "$(id -u)" != 0 ] || chmod 711 "$TMP"
 	PG_DIR=$TMP/pg
-	local admin
-	admin=$("$PG_CLUSTER" start "$PG_DIR" 2>"$TMP/pg-cluster.err") || {
+	PG_ADMIN=$("$PG_CLUSTER" start "$PG_DIR" 2>"$TMP/pg-cluster.err") || {
 		cat "$TMP/pg-cluster.err" "$PG_DIR/initdb.log" "$PG_DIR/server.log" >&2 2>/dev/null
 		die "the PostgreSQL cluster did not start (scripts/pg-cluster.sh)"
 	}
-	PG_VERSION=$(psql "$admin" -XAtc 'SHOW server_version' 2>/dev/null) || PG_VERSION="?"
-	PG_SETTINGS=$(psql "$admin" -XAtc "SELECT string_agg(name || '=' || setting, ', ' ORDER BY name)
+	PG_VERSION=$(psql "$PG_ADMIN" -XAtc 'SHOW server_version' 2>/dev/null) || PG_VERSION="?"
+	PG_SETTINGS=$(psql "$PG_ADMIN" -XAtc "SELECT string_agg(name || '=' || setting, ', ' ORDER BY name)
 		FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes')" \
 		2>/dev/null) || PG_SETTINGS="?"
-	local d
-	for d in brug_bench insert_loop; do
-		psql "$admin" -Xq -v ON_ERROR_STOP=1 -c "CREATE DATABASE $d" >"$TMP/psql.out" 2>&1 ||
-			{ cat "$TMP/psql.out" >&2; die "cannot create database $d"; }
-	done
-	PG_LOOP_URL=${admin%/*}/insert_loop
-	local db=${admin%/*}/brug_bench
+}
+
+# pg_database NAME: a new database in the cluster (pg_cluster first, in
+# this shell, not in the $(...) that reads the URL); prints its URL.
+pg_database() {
+	[ -n "$PG_ADMIN" ] || die "pg_database $1: no cluster (call pg_cluster first)"
+	psql "$PG_ADMIN" -Xq -v ON_ERROR_STOP=1 -c "CREATE DATABASE $1" >"$TMP/psql.out" 2>&1 ||
+		{ cat "$TMP/psql.out" >&2; die "cannot create database $1"; }
+	echo "${PG_ADMIN%/*}/$1"
+}
+
+backend_pg() {
+	pg_cluster
+	PG_LOOP_URL=$(pg_database insert_loop)
+	local db
+	db=$(pg_database brug_bench)
 	brug_db pg "$db"
 	db_url=$db
 	srv=brug_pg
@@ -358,7 +388,63 @@ rss_peak_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
 # ends the command name.
 cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
 
+# ---- CRM: search over a large organisation ---------------------------------
+
+# crm_search BACKEND: seeds and times searches on BACKEND's database and
+# prints its line of the CRM section.
+crm_search() {
+	local be=$1 url
+	case $be in
+	sqlite) url=sqlite:$TMP/crm.db ;;
+	pg)
+		pg_cluster
+		url=$(pg_database crm_search)
+		;;
+	*) die "no CRM database for backend '$be'" ;;
+	esac
+	echo "bench: CRM search [$be]: seeding $SEARCH_N interactions, then $SEARCH_Q searches" >&2
+	"$CRM" search "$url" "$SEARCH_N" "$SEARCH_Q" >"$TMP/crm.out" 2>"$TMP/crm.err" ||
+		{ tail -n 20 "$TMP/crm.err" >&2; die "bench_crm search failed [$be]"; }
+	awk -v be="$be" -v target="$SEARCH_P95" '
+	{ delete v; for (f = 3; f <= NF; f++) { split($f, kv, "="); v[kv[1]] = kv[2] } }
+	$2 == "search" {
+		printf "%-28s  %8.2f  %8.2f  %8.2f  %8.2f  %8.2f  %9s  %s\n", "search [" be "]",
+			v["p50_ms"], v["p95_ms"], v["p99_ms"], v["cpu_p50_ms"], v["cpu_p95_ms"],
+			"<=" target, v["p95_ms"] + 0 <= target + 0 ? "PASS" : "FAIL"
+		found = 1
+	}
+	$2 == "search_shape" {
+		printf "  %-26s  %8.2f  %8.2f  %8.2f\n", v["shape"] " [" be "]", v["p50_ms"],
+			v["p95_ms"], v["p99_ms"]
+	}
+	END { exit !found }' "$TMP/crm.out" || die "bench_crm search printed no BENCH line [$be]"
+}
+
+crm_section() {
+	local load be
+	load=$(cut -d' ' -f1-3 /proc/loadavg)
+	echo
+	echo "CRM: search over $SEARCH_N interactions of one organisation (bench/crm.c, in-process)," \
+		"$SEARCH_Q searches of 20 results, shapes in turn: one word, two words with the second" \
+		"being typed, a four-letter prefix, three words"
+	printf "%-28s  %8s  %8s  %8s  %8s  %8s  %9s  %s\n" "operation" "p50 ms" "p95 ms" "p99 ms" \
+		"cpu p50" "cpu p95" "target" "result"
+	for be in $BACKENDS; do crm_search "$be"; done
+	echo "p50/p95/p99: wall clock per search (target: its p95); cpu: CPU time per search of the"
+	echo "  bench process and, on PostgreSQL, of its server process (this machine's cluster):" \
+		"what a search costs when the cores are shared"
+	echo "load average $load at the start of the section, $(cut -d' ' -f1-3 /proc/loadavg) at its end"
+}
+
+want_section() { [[ " $SECTIONS " == *" $1 "* ]]; }
+
 # ---- main ------------------------------------------------------------------
+
+if ! want_section table; then
+	want_section crm || die "BENCH_SECTIONS='$SECTIONS' names no section (table, crm)"
+	crm_section
+	exit 0
+fi
 
 export BENCH_DATA=$TMP/data
 mkdir -p "$BENCH_DATA"
@@ -556,6 +642,7 @@ for name in "${!SERVER_LOG[@]}"; do
 	n=$(grep -c 'level=\(warn\|error\)' "${SERVER_LOG[$name]}" || true)
 	[ "$n" = 0 ] || { echo "note: server $name logged $n warnings or errors:"; grep 'level=\(warn\|error\)' "${SERVER_LOG[$name]}" | head -n 5; }
 done
+! want_section crm || crm_section
 [ "$status" = 0 ] || exit 1
 # A missed target is reported above and is not an error (see the header).
 exit 0
