@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "domain/audit.h"
+#include "domain/check.h"
 #include "util/clock.h"
 #include "util/jx.h"
 #include "util/utf8.h"
@@ -127,20 +128,6 @@ int custom_field_delete(struct db *db, const struct actor *who, int64_t id, stru
 	return db_finish(db, rc);
 }
 
-/* YYYY-MM-DD of a real calendar day. */
-static bool date_ok(const char *s)
-{
-	int y, m, d;
-	char tail;
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
-	    sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
-		return false;
-	static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return y >= 1 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= days[m - 1] &&
-	       !(m == 2 && d == 29 && !leap);
-}
-
 /* One value in its stored text form, or NULL when it does not fit. */
 static char *stored(json_t *field, json_t *v)
 {
@@ -174,7 +161,7 @@ static char *stored(json_t *field, json_t *v)
 	if (!s)
 		return NULL;
 	if (!strcmp(type, "date"))
-		return date_ok(s) ? xstrdup(s) : NULL;
+		return check_date(s, 1, 9999) ? xstrdup(s) : NULL;
 	if (!strcmp(type, "choice")) {
 		json_t *c;
 		size_t i;

@@ -7,13 +7,13 @@
 #include <string.h>
 
 #include "domain/audit.h"
+#include "domain/check.h"
 #include "domain/relation.h"
 #include "domain/search.h"
 #include "util/buf.h"
 #include "util/clock.h"
 #include "util/jx.h"
 #include "util/markdown.h"
-#include "util/utf8.h"
 
 const char *const interaction_channels[] = {"phone", "email",  "visit",     "video", "chat",
 					    "letter", "social", "community", NULL};
@@ -24,30 +24,9 @@ static const char *const default_roles[] = {
 	"telefonist", "zaakbehandelaar", "clientmanager", "planner", "debiteurenadministratie",
 	"servicedesk", "verkoop", NULL};
 
-static bool one_of(const char *s, const char *const *set)
-{
-	for (; s && *set; set++)
-		if (!strcmp(s, *set))
-			return true;
-	return false;
-}
-
 static int bad(struct brug_err *err, const char *key, const char *field)
 {
 	return brug_fail(err, BRUG_EVALIDATION, key, field);
-}
-
-static bool text_ok(const char *s, size_t max, bool multiline)
-{
-	if (!s)
-		return true;
-	size_t n = strlen(s);
-	if (!utf8_valid(s, n) || utf8_len(s, n) > max)
-		return false;
-	for (const char *p = s; *p; p++)
-		if ((unsigned char)*p < 0x20 && !(multiline && (*p == '\n' || *p == '\r' || *p == '\t')))
-			return false;
-	return true;
 }
 
 /* Whether text renders as Markdown: this cmark-gfm parses some shapes in
@@ -65,19 +44,19 @@ static bool markdown_renders(const char *text)
 
 static int check(const struct interaction_in *in, bool create, struct brug_err *err)
 {
-	if ((create || in->channel) && !one_of(in->channel, interaction_channels))
+	if ((create || in->channel) && !check_one_of(in->channel, interaction_channels))
 		return bad(err, "error.choice", "channel");
-	if (in->direction && !one_of(in->direction, interaction_directions))
+	if (in->direction && !check_one_of(in->direction, interaction_directions))
 		return bad(err, "error.choice", "direction");
-	if (in->outcome && !one_of(in->outcome, interaction_outcomes))
+	if (in->outcome && !check_one_of(in->outcome, interaction_outcomes))
 		return bad(err, "error.choice", "outcome");
 	if (create && (!in->subject || !*in->subject))
 		return bad(err, "error.required", "subject");
 	if (in->subject && !*in->subject)
 		return bad(err, "error.required", "subject");
-	if (!text_ok(in->subject, 200, false))
+	if (!check_text(in->subject, 200, false))
 		return bad(err, "error.too_long", "subject");
-	if (!text_ok(in->summary, 50000, true))
+	if (!check_text(in->summary, 50000, true))
 		return bad(err, "error.too_long", "summary");
 	if (!markdown_renders(in->summary))
 		return bad(err, "error.markdown", "summary");
@@ -351,7 +330,7 @@ int interaction_role_add(struct db *db, const struct actor *who, const char *nam
 {
 	if (!name || !*name)
 		return bad(err, "error.required", "name");
-	if (!text_ok(name, 60, false))
+	if (!check_text(name, 60, false))
 		return bad(err, "error.too_long", "name");
 	int rc = db_begin(db);
 	if (rc)

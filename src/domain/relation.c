@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "domain/audit.h"
+#include "domain/check.h"
 #include "domain/relation_parts.h"
 #include "domain/search.h"
 #include "util/buf.h"
@@ -15,20 +16,11 @@
 #include "util/jx.h"
 #include "util/markdown.h"
 #include "util/textfold.h"
-#include "util/utf8.h"
 #include "util/xmalloc.h"
 
 static const char *const kinds[] = {"organisation", "person", NULL};
 static const char *const types[] = {"customer", "prospect", "supplier", "partner", NULL};
 static const char *const langs[] = {"nl", "en", NULL};
-
-static bool one_of(const char *s, const char *const *set)
-{
-	for (; s && *set; set++)
-		if (!strcmp(s, *set))
-			return true;
-	return false;
-}
 
 char *relation_sort_key(const char *name)
 {
@@ -36,21 +28,6 @@ char *relation_sort_key(const char *name)
 	if (textfold_fold(name, strlen(name), &key, NULL))
 		return xstrdup(name); /* only for a name over the fold's cap */
 	return key;
-}
-
-/* A text field: at most max code points, no control characters (newlines
- * only where multiline). */
-static bool text_ok(const char *s, size_t max, bool multiline)
-{
-	if (!s)
-		return true;
-	size_t n = strlen(s);
-	if (!utf8_valid(s, n) || utf8_len(s, n) > max)
-		return false;
-	for (const char *p = s; *p; p++)
-		if ((unsigned char)*p < 0x20 && !(multiline && (*p == '\n' || *p == '\r' || *p == '\t')))
-			return false;
-	return true;
 }
 
 static int bad(struct brug_err *err, const char *key, const char *field)
@@ -61,11 +38,11 @@ static int bad(struct brug_err *err, const char *key, const char *field)
 /* The checks that need no database. create: whether this is a new one. */
 static int check(const struct relation_in *in, bool create, struct brug_err *err)
 {
-	if (create && !one_of(in->kind, kinds))
+	if (create && !check_one_of(in->kind, kinds))
 		return bad(err, "error.choice", "kind");
-	if (in->type && !one_of(in->type, types))
+	if (in->type && !check_one_of(in->type, types))
 		return bad(err, "error.choice", "type");
-	if (in->lang && !one_of(in->lang, langs))
+	if (in->lang && !check_one_of(in->lang, langs))
 		return bad(err, "error.choice", "lang");
 	struct {
 		const char *v, *field;
@@ -79,7 +56,7 @@ static int check(const struct relation_in *in, bool create, struct brug_err *err
 		{in->notes, "notes", 20000, true},
 	};
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
-		if (!text_ok(texts[i].v, texts[i].max, texts[i].multi))
+		if (!check_text(texts[i].v, texts[i].max, texts[i].multi))
 			return bad(err, "error.too_long", texts[i].field);
 	if (in->notes && *in->notes) { /* refused shapes fail now, not on every view */
 		char *html = NULL;

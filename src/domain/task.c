@@ -7,12 +7,12 @@
 #include <string.h>
 
 #include "domain/audit.h"
+#include "domain/check.h"
 #include "domain/relation.h"
 #include "util/buf.h"
 #include "util/clock.h"
 #include "util/jx.h"
 #include "util/tz.h"
-#include "util/utf8.h"
 
 const char *const task_statuses[] = {"open", "done", "cancelled", NULL};
 
@@ -21,45 +21,15 @@ static int bad(struct brug_err *err, const char *key, const char *field)
 	return brug_fail(err, BRUG_EVALIDATION, key, field);
 }
 
-/* YYYY-MM-DD of a real calendar day ("" allowed: no date). */
-static bool date_ok(const char *s)
-{
-	if (!*s)
-		return true;
-	int y, m, d;
-	char tail;
-	if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || s[4] != '-' ||
-	    s[7] != '-')
-		return false;
-	static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
-		return false;
-	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return !(m == 2 && d == 29 && !leap);
-}
-
-static bool text_ok(const char *s, size_t max, bool multiline)
-{
-	if (!s)
-		return true;
-	size_t n = strlen(s);
-	if (!utf8_valid(s, n) || utf8_len(s, n) > max)
-		return false;
-	for (const char *p = s; *p; p++)
-		if ((unsigned char)*p < 0x20 && !(multiline && (*p == '\n' || *p == '\r' || *p == '\t')))
-			return false;
-	return true;
-}
-
 static int check(const struct task_in *in, bool create, struct brug_err *err)
 {
 	if ((create && !in->title) || (in->title && !*in->title))
 		return bad(err, "error.required", "title");
-	if (!text_ok(in->title, 200, false))
+	if (!check_text(in->title, 200, false))
 		return bad(err, "error.too_long", "title");
-	if (!text_ok(in->notes, 10000, true))
+	if (!check_text(in->notes, 10000, true))
 		return bad(err, "error.too_long", "notes");
-	if (in->due && !date_ok(in->due))
+	if (in->due && *in->due && !check_date(in->due, 1900, 2999)) /* "": no date */
 		return bad(err, "error.date", "due");
 	if (in->status) {
 		bool known = false;
