@@ -200,3 +200,13 @@ int custom_field_check(json_t *fields, json_t *values, json_t **norm, struct bru
 	*norm = out;
 	return 0;
 }
+
+json_t *custom_field_value_json(const char *type, const char *value)
+{
+	if (strcmp(type, "number"))
+		return json_string(value);
+	double x = strtod(value, NULL);
+	if (x == (double)(json_int_t)x && x > -1e15 && x < 1e15)
+		return json_integer((json_int_t)x);
+	return json_real(x);
+}

@@ -32,4 +32,9 @@ int custom_field_delete(struct db *db, const struct actor *who, int64_t id, stru
  * message naming what is wrong. */
 int custom_field_check(json_t *fields, json_t *values, json_t **norm, struct brug_err *err);
 
+/* A stored value as the API shows it: a number field's value as a JSON
+ * number (an integer when it is whole), any other as a string (new
+ * reference). */
+json_t *custom_field_value_json(const char *type, const char *value);
+
 #endif

@@ -12,6 +12,7 @@
 
 #include "core/secure.h"
 #include "domain/audit.h"
+#include "domain/custom_field.h"
 #include "domain/export_impl.h"
 #include "util/buf.h"
 #include "util/jx.h"
@@ -258,12 +259,7 @@ static int read_custom(struct db *db, int64_t org, struct batch *b)
 	int more = 0;
 	while (!rc && (more = db_next(r)) == 1) {
 		json_t *rel = item_of(b, db_int(r, 0));
-		const char *type = db_text(r, 2), *value = db_text(r, 3);
-		double x = strtod(value, NULL);
-		json_t *v = strcmp(type, "number") ? json_string(value)
-			    : x == (double)(json_int_t)x && x > -1e15 && x < 1e15
-				    ? json_integer((json_int_t)x)
-				    : json_real(x);
+		json_t *v = custom_field_value_json(db_text(r, 2), db_text(r, 3));
 		if (rel)
 			json_object_set_new(json_object_get(rel, "custom"), db_text(r, 1), v);
 		else

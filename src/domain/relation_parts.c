@@ -251,15 +251,7 @@ static int custom_read(struct db *db, int64_t org, int64_t rel, json_t **out)
 	int more = 0;
 	while (!rc && (more = db_next(r)) == 1) {
 		const char *type = db_text(r, 1), *value = db_text(r, 2);
-		json_t *v;
-		double x = strtod(value, NULL);
-		if (strcmp(type, "number"))
-			v = json_string(value);
-		else if (x == (double)(json_int_t)x && x > -1e15 && x < 1e15)
-			v = json_integer((json_int_t)x);
-		else
-			v = json_real(x);
-		json_object_set_new(o, db_text(r, 0), v);
+		json_object_set_new(o, db_text(r, 0), custom_field_value_json(type, value));
 	}
 	if (!rc && more < 0)
 		rc = more;
