@@ -25,11 +25,11 @@ case "$cmd" in
 start)
 	mkdir -p "$dir"
 	[ "$(id -u)" -eq 0 ] && chown postgres "$dir"
-	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	port=$(python3 "$(dirname "$0")/free-port.py")
 	as_pg "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1
 	as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
 		-o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=300" \
-		start >/dev/null
+		start >/dev/null || { tail -n 20 "$dir/server.log" >&2; exit 1; }
 	echo "$port" >"$dir/port"
 	echo "postgres://postgres@127.0.0.1:$port/postgres"
 	;;
@@ -44,7 +44,7 @@ restart | stop-keep | start-again)
 	if [ "$cmd" != stop-keep ]; then
 		as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
 			-o "-p $(cat "$dir/port") -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=300" \
-			start >/dev/null
+			start >/dev/null || { tail -n 20 "$dir/server.log" >&2; exit 1; }
 	fi
 	;;
 *)
