@@ -12,6 +12,8 @@
  *
  *   bench_import_insert [-p] FILE.csv DB
  *
+ * bench/import-data.sh writes such a file and says how to time brug on it.
+ *
  * Depends on SQLite only; shares no code with brug on purpose. */
 #include <sqlite3.h>
 #include <stdio.h>
