@@ -15,6 +15,7 @@
 #include "domain/search.h"
 #include "util/clock.h"
 #include "util/jx.h"
+#include "util/xmalloc.h"
 
 /* The neutral texts that replace what was said, in the organisation's
  * language (stored data, not interface text). */
@@ -142,10 +143,23 @@ static int erase_custom(struct db *db, int64_t org, int64_t id, const struct neu
 static int erase_interactions(struct db *db, int64_t org, int64_t id, const struct neutral *t,
 			      int64_t *n)
 {
-	int rc = db_exec(db,
-			 "DELETE FROM search_terms WHERE org_id = ? AND object_kind = 'interaction'"
-			 " AND object_id IN (" THEIR_INTERACTIONS ")",
-			 DB_ARGS(DB_I(org), DB_I(org), DB_I(id)));
+	/* their terms go through search_forget, which lowers the terms'
+	 * frequencies too */
+	struct db_rows *r = NULL;
+	int64_t *ids = NULL;
+	size_t nids = 0;
+	int rc = db_query(db, &r, THEIR_INTERACTIONS, DB_ARGS(DB_I(org), DB_I(id)));
+	int more = 0;
+	while (!rc && (more = db_next(r)) == 1) {
+		ids = xrealloc(ids, (nids + 1) * sizeof(*ids));
+		ids[nids++] = db_int(r, 0);
+	}
+	if (!rc && more < 0)
+		rc = more;
+	db_rows_free(r);
+	for (size_t i = 0; !rc && i < nids; i++)
+		rc = search_forget(db, org, "interaction", ids[i]);
+	free(ids);
 	if (!rc)
 		rc = db_exec(db,
 			     "UPDATE interactions SET subject = ?, summary = '', updated_at = ?"

@@ -238,6 +238,18 @@ static void test_erase(void **state)
 			fail_msg("%s still finds %s", gone[i][0], r.body);
 		result_free(&r);
 	}
+	/* the index's term counts went down with the terms: none counts a
+	 * term no object holds any more, none counts one more object */
+	int64_t off = -1;
+	assert_int_equal(db_int_query(h->db, &off,
+				      "SELECT COUNT(*) FROM search_vocab v LEFT JOIN (SELECT org_id,"
+				      " object_kind, term, COUNT(*) AS n FROM search_terms GROUP BY"
+				      " org_id, object_kind, term) t ON t.org_id = v.org_id AND"
+				      " t.object_kind = v.object_kind AND t.term = v.term"
+				      " WHERE t.n IS NULL OR t.n <> v.df",
+				      DB_NOARGS),
+			 0);
+	assert_int_equal(off, 0);
 	h_call(h, AS_EMPLOYEE, "GET", "/api/v1/search?q=zwanenburg", NULL, NULL, NULL, &r);
 	assert_int_equal(json_array_size(jpath(r.json, "relations")), 0);
 	assert_int_equal(json_array_size(jpath(r.json, "interactions")), 0);
