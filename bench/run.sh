@@ -67,6 +67,16 @@
 # and the CPU time per search (the bench process's, plus its PostgreSQL
 # server process's), against the target p95 <= 20 ms. Seeding a million
 # interactions takes minutes per backend.
+# Then the import: `brug import relations` of BENCH_IMPORT_N people
+# (bench/import-data.sh: organisation, name, email, phone, address, tag)
+# into a fresh SQLite database, against bench/import_insert.c, a bare
+# batched insert of the same rows into a copy of the relations table, and
+# (-p) of their email, phone and address into a copy of contact_points, as
+# brug stores them; each run just before and just after brug (their mean is
+# the baseline). Rows per second until the import commits (target: ratio
+# >= 0.25, shown against both baselines), and until its search backlog is
+# indexed too (brug import does that before it returns; no target: see
+# docs/internals/search.md).
 #
 # Exit status: a missed target prints FAIL but exits 0, because a benchmark
 # is a measurement, not a test: the number is the result, and a loaded CI
@@ -81,7 +91,8 @@
 # run only rows whose NAME matches, plus their baselines), BENCH_RAW (a
 # folder to keep the raw per-run results in, for comparing runs),
 # BENCH_SECTIONS ("table crm": which parts run; "crm" alone skips the
-# table), BENCH_SEARCH_N (1000000), BENCH_SEARCH_Q (2000).
+# table), BENCH_SEARCH_N (1000000), BENCH_SEARCH_Q (2000), BENCH_IMPORT_N
+# (1000000, rows of the import benchmark; 0 skips it).
 # shellcheck disable=SC2317 # cleanup and backend_* are called indirectly
 set -euo pipefail
 
@@ -98,12 +109,15 @@ SECTIONS=${BENCH_SECTIONS:-table crm}
 SEARCH_N=${BENCH_SEARCH_N:-1000000}
 SEARCH_Q=${BENCH_SEARCH_Q:-2000}
 SEARCH_P95=20 # target: p95 of a search, in ms
+IMPORT_N=${BENCH_IMPORT_N:-1000000}
+IMPORT_TARGET=0.25 # target: import rows/s over the bare insert's
 HERE=$(cd "$(dirname "$0")" && pwd)
 BRUG=$BUILD/brug
 MINIMAL=$BUILD/bench/bench_minimal
 SQLITE_INSERT=$BUILD/bench/bench_sqlite_insert
 PG_INSERT=$BUILD/bench/bench_pg_insert
 CRM=$BUILD/bench/bench_crm
+IMPORT_INSERT=$BUILD/bench/bench_import_insert
 PG_CLUSTER=$HERE/../scripts/pg-cluster.sh
 LUA=$HERE/wrk.lua
 # connections of the insert loops: as many as brug serve has threads (one
@@ -111,7 +125,7 @@ LUA=$HERE/wrk.lua
 CORES=$(getconf _NPROCESSORS_ONLN)
 
 die() { echo "bench: $*" >&2; exit 1; }
-for f in "$BRUG" "$MINIMAL" "$SQLITE_INSERT" "$PG_INSERT" "$CRM"; do
+for f in "$BRUG" "$MINIMAL" "$SQLITE_INSERT" "$PG_INSERT" "$CRM" "$IMPORT_INSERT"; do
 	[ -x "$f" ] || die "$f is missing: build $BUILD first"
 done
 command -v wrk >/dev/null || die "wrk is missing (scripts/deps.sh bench installs it)"
@@ -420,6 +434,50 @@ crm_search() {
 	END { exit !found }' "$TMP/crm.out" || die "bench_crm search printed no BENCH line [$be]"
 }
 
+# crm_import: times the import against its baselines and prints its lines.
+# Each baseline runs just before and just after brug; their mean is taken.
+crm_import() {
+	local csv=$TMP/import.csv out lines=""
+	echo "bench: import: writing $IMPORT_N rows; the baselines, brug import, the baselines" >&2
+	"$HERE/import-data.sh" "$IMPORT_N" "$csv"
+	base_runs() {
+		local p
+		for p in "" -p; do
+			rm -f "$TMP"/import-base.db*
+			# shellcheck disable=SC2086 # an empty $p is no argument
+			lines+=$("$IMPORT_INSERT" $p "$csv" "$TMP/import-base.db")$'\n' ||
+				die "bench_import_insert $p failed"
+		done
+		rm -f "$TMP"/import-base.db*
+	}
+	base_runs
+	"$BRUG" init --db "sqlite:$TMP/import.db" --org Bench --admin-email bench@example.org \
+		--admin-password bench-password >/dev/null 2>&1 || die "brug init for the import failed"
+	out=$("$BRUG" import relations "$csv" --db "sqlite:$TMP/import.db" 2>"$TMP/import.err") ||
+		{ tail -n 5 "$TMP/import.err" >&2; die "brug import failed"; }
+	base_runs
+	rm -f "$TMP"/import.db* "$csv"
+	printf '%s%s\n' "$lines" "$out" | awk -v n="$IMPORT_N" -v target="$IMPORT_TARGET" '
+	/ rows in .* rows\/s\)/ { if (/with contact points/) p[++np] = $1 / $4; else b[++nb] = $1 / $4 }
+	/^written in / { w = $3 }
+	/^search index: / { s = $6; objects = $3 }
+	function row(label, rate, base) {
+		printf "%-32s  %8.0f rows/s  ratio %.3f  target >=%s  %s\n", label, rate, rate / base,
+			target, (rate / base >= target + 0) ? "PASS" : "FAIL"
+	}
+	END {
+		if (nb != 2 || np != 2 || !w) { print "bench: import: a figure is missing" > "/dev/stderr"; exit 1 }
+		bare = (b[1] + b[2]) / 2; pts = (p[1] + p[2]) / 2
+		printf "%-32s  %8.0f rows/s  (runs %.0f, %.0f)\n", "bare insert, relations [sqlite]", bare, b[1], b[2]
+		printf "%-32s  %8.0f rows/s  (runs %.0f, %.0f)\n", "  + contact points [sqlite]", pts, p[1], p[2]
+		row("import vs bare relations", n / w, bare)
+		row("import vs + contact points", n / w, pts)
+		if (s)
+			printf "%-32s  %8.0f rows/s  ratio %.3f / %.3f  (%d objects indexed in %.1f s)\n",
+				"until searchable", n / (w + s), n / (w + s) / bare, n / (w + s) / pts, objects, s
+	}' || die "the import benchmark printed no figures"
+}
+
 crm_section() {
 	local load be
 	load=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -433,6 +491,17 @@ crm_section() {
 	echo "p50/p95/p99: wall clock per search (target: its p95); cpu: CPU time per search of the"
 	echo "  bench process and, on PostgreSQL, of its server process (this machine's cluster):" \
 		"what a search costs when the cores are shared"
+	if [ "$IMPORT_N" -gt 0 ]; then
+		echo
+		echo "CRM: import of $IMPORT_N CSV rows (bench/import-data.sh) by brug import relations," \
+			"against a bare batched insert of the same rows (bench/import_insert.c)"
+		crm_import
+		echo "rows/s: rows of the file per second of wall clock, until the import committed; the"
+		echo "  baselines write each row as a relations row, and (+ contact points) also its email,"
+		echo "  phone and address as contact_points rows, as brug stores them; brug also makes the"
+		echo "  rows' organisations and tags and checks every row for duplicates"
+		echo "until searchable: also the search backlog's indexing (docs/internals/search.md)"
+	fi
 	echo "load average $load at the start of the section, $(cut -d' ' -f1-3 /proc/loadavg) at its end"
 }
 
