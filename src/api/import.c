@@ -323,7 +323,8 @@ int api_import_confirm(struct req *req, struct resp *resp)
 		import_upload_delete(req->db, &who, id);
 		resp_set_data(resp, report);
 		resp_redirect(resp, req, !strcmp(kind, "cdr") ? "/interactions" : "/relations",
-			      "import.flash_done");
+			      jx_bool(report, "search_pending", false) ? "import.flash_done_indexing"
+								       : "import.flash_done");
 	} else if (!rc) {
 		/* rows were rejected: the preview again, saying nothing was written */
 		jx_set_bool(report, "failed", true);

@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "domain/import.h"
+#include "domain/search.h"
 #include "util/buf.h"
 #include "util/clock.h"
 #include "util/jx.h"
@@ -98,6 +99,23 @@ static void print_report(const char *path, const json_t *r, double secs)
 		       (long long)rejected, rejected == 1 ? "" : "s");
 }
 
+/* An import too large to index in its own transaction left its objects in
+ * the search backlog: a running server's workers index it too, but the
+ * command does it before it returns, so what it imported can be found at
+ * once. A failure here loses nothing (the backlog stays for the workers). */
+static void index_backlog(struct db *db, int64_t org)
+{
+	int64_t t0 = clock_mono_ns();
+	size_t n = 0;
+	int rc = search_backlog_run(db, org, -1, &n, NULL);
+	double secs = (double)(clock_mono_ns() - t0) / 1e9;
+	if (rc)
+		fprintf(stderr, "brug: the search index is not complete yet (%s); the server's"
+				" workers finish it\n", rc_code(rc));
+	else
+		printf("search index: %zu objects in %.2f s\n", n, secs);
+}
+
 static int run(struct db *db, const char *kind, const char *path, const char *org_arg,
 	       const struct import_opts *o)
 {
@@ -124,6 +142,8 @@ static int run(struct db *db, const char *kind, const char *path, const char *or
 		goto out;
 	}
 	print_report(path, report, (double)(clock_mono_ns() - t0) / 1e9);
+	if (jx_bool(report, "search_pending", false))
+		index_backlog(db, org);
 	rc = jx_int(json_object_get(report, "counts"), "rejected", 0) && !o->skip_invalid ? 1 : 0;
 out:
 	json_decref(report);

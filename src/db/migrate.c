@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Applies the embedded sql/NNNN_name.sql files in order; see migrate.h.
- * Backend differences in DDL are limited to @ID@ (an auto-assigned key) and
- * @BYTES@ (byte-order text comparison), replaced here. */
+ * Backend differences in DDL are limited to @ID@ (an auto-assigned key),
+ * @BYTES@ (byte-order text comparison) and @CLUSTERED@ (after a table's
+ * closing parenthesis: the rows are stored in their primary key's B-tree,
+ * WITHOUT ROWID on SQLite; PostgreSQL has no such tables and ignores it),
+ * replaced here. */
 #include "db/migrate.h"
 
 #include <stdlib.h>
@@ -95,6 +98,9 @@ static int apply(struct db *db, const struct embedded_file *f, int version, stru
 		} else if (!strncmp(m, "@BYTES@", 7)) {
 			buf_adds(&sql, db_dialect_bytes(db));
 			s = m + 7;
+		} else if (!strncmp(m, "@CLUSTERED@", 11)) {
+			buf_adds(&sql, strcmp(db_backend(db), "sqlite") ? "" : " WITHOUT ROWID");
+			s = m + 11;
 		} else {
 			buf_add(&sql, "@", 1);
 			s = m + 1;

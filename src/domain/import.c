@@ -95,7 +95,7 @@ struct run {
 	struct import_new creates[2 * IMPORT_BATCH]; /* a row and its organisation */
 	size_t ncreates, written;
 	struct import_keys tags;  /* the import's tag ids */
-	struct import_sink terms; /* search terms of new relations, to write */
+	struct import_span made_ids; /* the relations created, for search */
 	struct import_keys made;  /* organisations made for people, by name key
 				     ("c:" + key once a row of its own filled it) */
 	int rc;                   /* a database failure */
@@ -160,7 +160,7 @@ static int flush(struct run *r)
 {
 	if (!r->rc && r->written < r->ncreates)
 		r->rc = import_write_new(r->db, r->org, r->creates, r->written, r->ncreates, &r->tags,
-					 &r->terms);
+					 &r->made_ids);
 	r->written = r->ncreates;
 	return r->rc;
 }
@@ -255,9 +255,6 @@ static void resolve(struct run *r, struct import_row *w)
 	if (target < 0 || parent < 0)
 		flush(r); /* the relation or its organisation is still to be written */
 	int64_t id = id_of(r, target);
-	/* the update rewrites the relation's terms: those waiting go first */
-	if (!r->rc && r->terms.n)
-		r->rc = import_sink_flush(r->db, r->org, &r->terms);
 	if (!r->rc)
 		r->rc = import_write_update(r->db, r->org, id, w, parent ? id_of(r, parent) : 0,
 					    &r->tags);
@@ -366,7 +363,7 @@ static int read_all(struct run *r, const char *text, size_t n)
 		return brug_failf(r->err, BRUG_EVALIDATION, "import.error_file", NULL,
 				  "the file is empty: it needs a header and rows");
 	rc = run_batch(r);
-	return rc ? rc : import_sink_flush(r->db, r->org, &r->terms);
+	return rc;
 }
 
 int import_relations(struct db *db, const struct actor *who, const char *text, size_t n,
@@ -384,16 +381,15 @@ int import_relations(struct db *db, const struct actor *who, const char *text, s
 	import_keys_init(&r->seen);
 	import_keys_init(&r->tags);
 	import_keys_init(&r->made);
-	import_sink_init(&r->terms, "relation");
+	r->made_ids.kind = "relation";
 	r->report = import_report_new("relations", charset, csvx_detect_delimiter(text, n), o);
 	jx_set_str(r->report, "on_duplicate", o->on_duplicate == IMPORT_DUP_UPDATE ? "update" : "skip");
 	int rc = db_begin(db);
 	if (!rc && !(rc = load_users(r)))
 		rc = read_all(r, text, n);
-	bool keep = !rc && !o->dry_run && (!r->rejected || o->skip_invalid);
+	bool keep = !rc && !o->dry_run && (!r->rejected || o->skip_invalid), pending = false;
 	if (keep) {
-		/* the terms were written in bulk: their frequencies follow */
-		rc = search_vocab_rebuild(db, who->org_id);
+		rc = import_span_index(db, who->org_id, &r->made_ids, &pending);
 		if (!rc)
 			rc = audit_add(db, who, "relation.import", "import", 0, counts_of(r));
 		rc = db_finish(db, rc);
@@ -405,6 +401,7 @@ int import_relations(struct db *db, const struct actor *who, const char *text, s
 		json_object_set_new(r->report, "ignored", json_incref(r->map.ignored));
 		json_object_set_new(r->report, "counts", counts_of(r));
 		jx_set_bool(r->report, "written", keep);
+		jx_set_bool(r->report, "search_pending", pending);
 		*report = r->report;
 		r->report = NULL;
 	}
@@ -415,7 +412,6 @@ int import_relations(struct db *db, const struct actor *who, const char *text, s
 	import_keys_cleanup(&r->seen);
 	import_keys_cleanup(&r->tags);
 	import_keys_cleanup(&r->made);
-	import_sink_cleanup(&r->terms);
 	arena_cleanup(&r->arena);
 	free(r);
 	return rc;

@@ -50,7 +50,7 @@ struct cdr {
 	struct call call[IMPORT_BATCH];
 	size_t n;
 	struct import_keys found, seen;
-	struct import_sink terms;
+	struct import_span made_ids; /* the interactions created, for search */
 	int rc;
 };
 
@@ -326,29 +326,18 @@ static int run_batch(struct cdr *c)
 			" occurred_at, duration_s, user_id, role_id, subject, summary, outcome, source,"
 			" created_by, created_at, updated_at) VALUES",
 			" RETURNING id", 16);
-	struct call *made[IMPORT_BATCH];
 	size_t nmade = 0;
 	int64_t now = clock_now_ms();
 	for (size_t i = 0; !c->rc && i < c->n; i++)
 		if (add_call(c, &s, &c->call[i], now))
-			made[nmade++] = &c->call[i];
+			nmade++;
 	if (!c->rc)
 		c->rc = import_ins_flush(&s);
-	/* the search terms of each new interaction: its subject and summary */
-	struct import_terms terms = {0};
-	for (size_t i = 0; !c->rc && i < nmade; i++) {
-		char subject[128], summary[128];
-		texts(c, made[i], subject, sizeof(subject), summary, sizeof(summary));
-		import_terms_add(&terms, subject);
-		import_terms_add(&terms, summary);
-		import_terms_collect(&c->terms, s.ids[i], &terms);
-	}
-	import_terms_cleanup(&terms);
+	for (size_t i = 0; !c->rc && i < nmade; i++)
+		import_span_add(&c->made_ids, s.ids[i]);
 	int rc = import_ins_done(&s);
 	if (!c->rc)
 		c->rc = rc;
-	if (!c->rc && c->terms.n >= IMPORT_SINK_MAX)
-		c->rc = import_sink_flush(c->db, c->who->org_id, &c->terms);
 	c->n = 0;
 	import_keys_clear(&c->found);
 	import_keys_clear(&c->seen);
@@ -416,7 +405,7 @@ static int read_calls(struct cdr *c, const char *text, size_t n, struct brug_err
 		return brug_failf(err, BRUG_EVALIDATION, "import.error_file", NULL, "%s",
 				  e.detail[0] ? e.detail : "the file cannot be read as CSV");
 	rc = run_batch(c);
-	return rc ? rc : import_sink_flush(c->db, c->who->org_id, &c->terms);
+	return rc;
 }
 
 static json_t *unmatched_list(json_t *set)
@@ -438,16 +427,15 @@ int import_cdr(struct db *db, const struct actor *who, const char *text, size_t 
 	arena_init(&c->arena);
 	import_keys_init(&c->found);
 	import_keys_init(&c->seen);
-	import_sink_init(&c->terms, "interaction");
+	c->made_ids.kind = "interaction";
 	c->report = import_report_new("cdr", charset, csvx_detect_delimiter(text, n), o);
 	c->unmatched = json_object();
 	int rc = db_begin(db);
 	if (!rc && !(rc = org_setup(c)))
 		rc = read_calls(c, text, n, err);
-	bool keep = !rc && !o->dry_run && (!c->rejected || o->skip_invalid);
+	bool keep = !rc && !o->dry_run && (!c->rejected || o->skip_invalid), pending = false;
 	if (keep) {
-		/* the terms were written in bulk: their frequencies follow */
-		rc = search_vocab_rebuild(db, who->org_id);
+		rc = import_span_index(db, who->org_id, &c->made_ids, &pending);
 		if (!rc)
 			rc = audit_add(db, who, "interaction.import", "import", 0, cdr_counts(c));
 		rc = db_finish(db, rc);
@@ -459,6 +447,7 @@ int import_cdr(struct db *db, const struct actor *who, const char *text, size_t 
 		json_object_set_new(c->report, "counts", cdr_counts(c));
 		json_object_set_new(c->report, "unmatched", unmatched_list(c->unmatched));
 		jx_set_bool(c->report, "written", keep);
+		jx_set_bool(c->report, "search_pending", pending);
 		*report = c->report;
 		c->report = NULL;
 	}
@@ -466,7 +455,6 @@ int import_cdr(struct db *db, const struct actor *who, const char *text, size_t 
 	json_decref(c->unmatched);
 	import_keys_cleanup(&c->found);
 	import_keys_cleanup(&c->seen);
-	import_sink_cleanup(&c->terms);
 	arena_cleanup(&c->arena);
 	free(c);
 	return rc;

@@ -179,38 +179,19 @@ int import_ins_flush(struct import_ins *s);
 /* Flushes and frees; ids are gone afterwards. */
 int import_ins_done(struct import_ins *s);
 
-/* The search terms of one object, gathered from its texts as
- * domain/search.c gathers them. */
-struct import_terms {
-	const char **v;
-	size_t n, cap;
-	struct textfold_terms **held; /* until the terms are copied */
-	size_t nheld, capheld;
-};
-void import_terms_add(struct import_terms *t, const char *text);
-void import_terms_cleanup(struct import_terms *t);
-
-/* Search terms waiting to be written: (term, object id) pairs of one
- * object kind, written sorted by term. */
-struct import_pair {
-	const char *term;
-	int64_t id;
-};
-struct import_sink {
+/* The ids of the objects of one kind an import created, for the search
+ * index: indexed at the end of the import's transaction when they are few
+ * (SEARCH_INLINE_MAX), else recorded in the search backlog and indexed by a
+ * "search.backlog" job (and by brug import itself) after it commits. */
+struct import_span {
 	const char *kind; /* "relation", "interaction" */
-	struct import_pair *v;
-	size_t n, cap;
-	struct arena strings;
+	int64_t first, last;
+	size_t n;
 };
-/* Written when this many wait (and before an object's terms are rewritten
- * another way, and at the end). */
-#define IMPORT_SINK_MAX 200000
-void import_sink_init(struct import_sink *k, const char *kind);
-void import_sink_cleanup(struct import_sink *k);
-/* Adds each distinct term of t for object id to k, and empties t. */
-void import_terms_collect(struct import_sink *k, int64_t id, struct import_terms *t);
-/* Writes what waits in k as search_terms rows of org, and empties it. */
-int import_sink_flush(struct db *db, int64_t org, struct import_sink *k);
+void import_span_add(struct import_span *s, int64_t id);
+/* Indexes or queues the span, inside the import's transaction; *pending
+ * whether it went to the backlog. */
+int import_span_index(struct db *db, int64_t org, const struct import_span *s, bool *pending);
 
 /* Rows in a batch: the lookups bind one value per row and kind of key, and
  * a statement takes at most DB_ARGS_MAX arguments. */
@@ -234,7 +215,7 @@ int import_lookup(struct db *db, int64_t org, struct import_row *const *rows, si
  * then people, their contact points and tags; their search terms go to
  * terms. tags: the import's tag ids by sort key, filled as tags are made. */
 int import_write_new(struct db *db, int64_t org, struct import_new *creates, size_t from,
-		     size_t n, struct import_keys *tags, struct import_sink *terms);
+		     size_t n, struct import_keys *tags, struct import_span *made);
 /* Changes relation id with what row has: fields the row fills are set,
  * email addresses, phone numbers and an address it lacks are added, tags
  * added; parent_id > 0 sets the organisation. Reindexes it for search. */

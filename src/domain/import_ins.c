@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Multi-row INSERTs for the import: rows gathered until the next would
  * pass DB_ARGS_MAX arguments, then written in one statement (ids handed
- * back in row order for a RETURNING insert); and the search terms of an
- * object, made as domain/search.c makes them, for such an insert. */
+ * back in row order for a RETURNING insert); and the search index of what
+ * an import created (domain/search_index.c). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "domain/import_impl.h"
+#include "db/jobs.h"
+#include "domain/search.h"
 #include "util/buf.h"
-#include "util/textfold.h"
 #include "util/xmalloc.h"
 
 void import_ins_init(struct import_ins *s, struct db *db, const char *head, const char *tail,
@@ -99,96 +100,32 @@ int import_ins_done(struct import_ins *s)
 	return rc;
 }
 
-void import_terms_add(struct import_terms *t, const char *text)
+void import_span_add(struct import_span *s, int64_t id)
 {
-	if (!text || !*text)
-		return;
-	struct textfold_terms *f = textfold_terms(text, strlen(text));
-	if (t->nheld == t->capheld) {
-		t->capheld = t->capheld ? 2 * t->capheld : 16;
-		t->held = xrealloc(t->held, t->capheld * sizeof(*t->held));
-	}
-	t->held[t->nheld++] = f;
-	for (size_t i = 0; f && i < f->n; i++) {
-		if (t->n == t->cap) {
-			t->cap = t->cap ? 2 * t->cap : 64;
-			t->v = xrealloc(t->v, t->cap * sizeof(char *));
-		}
-		t->v[t->n++] = f->v[i];
-	}
+	if (!s->n || id < s->first)
+		s->first = id;
+	if (!s->n || id > s->last)
+		s->last = id;
+	s->n++;
 }
 
-static int cmp_str(const void *a, const void *b)
+int import_span_index(struct db *db, int64_t org, const struct import_span *s, bool *pending)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-void import_terms_collect(struct import_sink *k, int64_t id, struct import_terms *t)
-{
-	if (t->n)
-		qsort(t->v, t->n, sizeof(char *), cmp_str);
-	for (size_t i = 0; i < t->n; i++) {
-		if (i && !strcmp(t->v[i], t->v[i - 1]))
-			continue;
-		if (k->n == k->cap) {
-			k->cap = k->cap ? 2 * k->cap : 4096;
-			k->v = xrealloc(k->v, k->cap * sizeof(*k->v));
-		}
-		k->v[k->n].term = arena_strdup(&k->strings, t->v[i]);
-		k->v[k->n++].id = id;
-	}
-	for (size_t i = 0; i < t->nheld; i++)
-		textfold_terms_free(t->held[i]);
-	t->n = t->nheld = 0;
-}
-
-static int cmp_pair(const void *a, const void *b)
-{
-	const struct import_pair *x = a, *y = b;
-	int c = strcmp(x->term, y->term);
-	return c ? c : (x->id > y->id) - (x->id < y->id);
-}
-
-int import_sink_flush(struct db *db, int64_t org, struct import_sink *k)
-{
-	/* in the order of the index they go into: each insert lands next to
-	 * the one before, which B-trees do several times faster than at
-	 * random places */
-	if (!k->n)
+	*pending = false;
+	if (!s->n)
 		return 0;
-	qsort(k->v, k->n, sizeof(*k->v), cmp_pair);
-	struct import_ins s;
-	import_ins_init(&s, db, "INSERT INTO search_terms (org_id, term, object_kind, object_id) VALUES",
-			"", 4);
-	for (size_t i = 0; i < k->n; i++)
-		import_ins_row(&s, (struct db_arg[]){DB_I(org), DB_T(k->v[i].term), DB_T(k->kind),
-						     DB_I(k->v[i].id)});
-	int rc = import_ins_done(&s);
-	k->n = 0;
-	arena_cleanup(&k->strings);
-	arena_init(&k->strings);
+	int rc = 0;
+	if (s->n <= SEARCH_INLINE_MAX) {
+		for (int64_t at = s->first; !rc && at <= s->last; at += SEARCH_BACKLOG_SPAN) {
+			int64_t end = s->last - at >= SEARCH_BACKLOG_SPAN ? at + SEARCH_BACKLOG_SPAN - 1
+									  : s->last;
+			rc = search_index_range(db, org, s->kind, at, end, NULL);
+		}
+		return rc;
+	}
+	rc = search_backlog_add(db, org, s->kind, s->first, s->last);
+	if (!rc)
+		rc = jobs_enqueue(db, &(struct job_new){.org_id = org, .kind = "search.backlog"}, NULL);
+	*pending = !rc;
 	return rc;
-}
-
-void import_sink_init(struct import_sink *k, const char *kind)
-{
-	memset(k, 0, sizeof(*k));
-	k->kind = kind;
-	arena_init(&k->strings);
-}
-
-void import_sink_cleanup(struct import_sink *k)
-{
-	free(k->v);
-	arena_cleanup(&k->strings);
-	memset(k, 0, sizeof(*k));
-}
-
-void import_terms_cleanup(struct import_terms *t)
-{
-	for (size_t i = 0; i < t->nheld; i++)
-		textfold_terms_free(t->held[i]);
-	free(t->v);
-	free(t->held);
-	memset(t, 0, sizeof(*t));
 }

@@ -350,38 +350,8 @@ static int insert_tags(struct db *db, int64_t org, struct import_new *c, size_t 
 	return rc ? rc : rc2;
 }
 
-static void collect_terms(struct import_new *c, size_t from, size_t n, struct import_sink *sink)
-{
-	struct import_terms t = {0};
-	char value[512];
-	for (size_t i = from; i < n; i++) {
-		const struct import_row *w = c[i].row;
-		/* what search_index_relation reads back: name, job title, notes,
-		 * each contact point's value and city, the tags */
-		import_terms_add(&t, c[i].name);
-		if (w) {
-			import_terms_add(&t, w->job_title);
-			import_terms_add(&t, w->notes);
-			import_terms_add(&t, w->email);
-			import_terms_add(&t, w->phone);
-			import_terms_add(&t, w->mobile);
-			if (w->has_address) {
-				parts_address_value(or_empty(w->street), or_empty(w->postal_code),
-						    or_empty(w->city), or_empty(w->country), value,
-						    sizeof(value));
-				import_terms_add(&t, value);
-				import_terms_add(&t, w->city);
-			}
-			for (size_t k = 0; k < w->ntags; k++)
-				import_terms_add(&t, w->tags[k]);
-		}
-		import_terms_collect(sink, c[i].id, &t);
-	}
-	import_terms_cleanup(&t);
-}
-
 int import_write_new(struct db *db, int64_t org, struct import_new *creates, size_t from,
-		     size_t n, struct import_keys *tags, struct import_sink *terms)
+		     size_t n, struct import_keys *tags, struct import_span *made)
 {
 	if (from >= n)
 		return 0;
@@ -392,10 +362,8 @@ int import_write_new(struct db *db, int64_t org, struct import_new *creates, siz
 		rc = insert_points(db, org, creates, from, n);
 	if (!rc)
 		rc = insert_tags(db, org, creates, from, n, tags);
-	if (!rc)
-		collect_terms(creates, from, n, terms);
-	if (!rc && terms->n >= IMPORT_SINK_MAX)
-		rc = import_sink_flush(db, org, terms);
+	for (size_t i = from; !rc && i < n; i++)
+		import_span_add(made, creates[i].id);
 	return rc;
 }
 

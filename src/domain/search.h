@@ -9,6 +9,8 @@
 #define BRUG_DOMAIN_SEARCH_H
 
 #include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/rc.h"
@@ -21,16 +23,40 @@
  * halfway leaves the index half written). Not thread-safe on one db. */
 int search_index_relation(struct db *db, int64_t org, int64_t id);
 int search_index_interaction(struct db *db, int64_t org, int64_t id);
-/* Removes an object's terms (kind "relation" or "interaction") and lowers
- * their frequencies; call it in the transaction that removes or erases the
- * object. Code that writes search_terms itself (a bulk loader) must call
- * search_vocab_rebuild afterwards. */
+/* The same for every object of kind ("relation" or "interaction") with an
+ * id in [first, last], in a few statements: for imports. *objects (may be
+ * NULL) the number that have terms. Memory follows the range's terms: keep
+ * ranges to a few thousand ids (SEARCH_BACKLOG_SPAN). */
+int search_index_range(struct db *db, int64_t org, const char *kind, int64_t first, int64_t last,
+		       size_t *objects);
+/* Removes an object's terms and lowers their frequencies; call it in the
+ * transaction that removes or erases the object. */
 int search_forget(struct db *db, int64_t org, const char *kind, int64_t id);
 /* Recounts org's term frequencies (search_vocab) from search_terms, in a
  * transaction of its own (or the caller's): for bulk loaders that write
  * search_terms directly, such as bench/crm.c, and for repair. Reads every
  * index entry of the organisation. */
 int search_vocab_rebuild(struct db *db, int64_t org);
+
+/* The backlog: ranges of objects an import wrote without indexing them
+ * (more than SEARCH_INLINE_MAX), indexed afterwards SEARCH_BACKLOG_SPAN ids
+ * per transaction, so other writers get their turn in between. Until then
+ * search does not find them; everything else does. */
+#define SEARCH_INLINE_MAX 5000
+#define SEARCH_BACKLOG_SPAN 5000
+/* Records [first, last] of kind as to be indexed; inside the writer's
+ * transaction, so it commits or rolls back with the objects. */
+int search_backlog_add(struct db *db, int64_t org, const char *kind, int64_t first, int64_t last);
+/* Indexes org's backlog, oldest range first, a transaction per step, until
+ * it is empty or budget_ms has passed (-1: until empty). *objects (may be
+ * NULL) how many objects got terms; *left (may be NULL) whether some
+ * remains. Safe while other processes do the same: each step takes its
+ * range's row first, so they take turns. Call outside a transaction. */
+int search_backlog_run(struct db *db, int64_t org, int64_t budget_ms, size_t *objects,
+		       bool *left);
+/* The number of ids org's backlog still spans (an upper bound of the
+ * objects waiting). */
+int search_backlog_pending(struct db *db, int64_t org, int64_t *ids);
 
 /* The relations and interactions matching every word of q (the last one
  * as a prefix unless q ends in a space), at most limit of each, newest

@@ -6,6 +6,7 @@
 
 #include "domain/import.h"
 #include "domain/ratelimit.h"
+#include "domain/search.h"
 #include "domain/session.h"
 #include "jobs/worker.h"
 #include "util/jx.h"
@@ -29,6 +30,23 @@ static int housekeeping(struct job_ctx *c)
 	return rc;
 }
 
+/* Indexes the organisation's search backlog (what large imports wrote):
+ * for up to 30 seconds, well inside the lease, then queues itself again
+ * when some is left. Safe to repeat and to run twice at once. */
+static int search_backlog(struct job_ctx *c)
+{
+	bool left = false;
+	size_t n = 0;
+	int rc = search_backlog_run(c->db, c->job->org_id, 30000, &n, &left);
+	if (!rc && left)
+		rc = jobs_enqueue(c->db,
+				  &(struct job_new){.org_id = c->job->org_id, .kind = "search.backlog"},
+				  NULL);
+	if (rc)
+		snprintf(c->error, sizeof(c->error), "search backlog: %s", rc_code(rc));
+	return rc;
+}
+
 /* A job that proves the queue works end to end: it waits sleep_ms (at most
  * ten minutes) and then succeeds, or fails with message when fail is true.
  * Administrators start one from the jobs page; tests use it too. */
@@ -48,5 +66,6 @@ static int probe(struct job_ctx *c)
 const struct job_kind job_kinds[] = {
 	{"housekeeping", housekeeping, "Remove expired sessions, old limits, finished jobs and old import uploads"},
 	{"probe", probe, "A test job: proves the queue runs"},
+	{"search.backlog", search_backlog, "Index for search what large imports wrote"},
 };
 const size_t job_kinds_count = sizeof(job_kinds) / sizeof(job_kinds[0]);

@@ -19,6 +19,7 @@
 #include "domain/import.h"
 #include "domain/search.h"
 #include "harness.h"
+#include "util/buf.h"
 
 /* Sends a file as the raw body (text/csv) to target. */
 static void send_file(struct harness *h, enum as who, const char *target, const char *data,
@@ -690,6 +691,9 @@ static void test_page_flow(void **state)
 	h_form(h, AS_SESSION, NULL, confirm, "on_duplicate=skip&skip_invalid=1", &r);
 	check_status(&r, 303);
 	assert_string_equal(r.location, "/relations");
+	char flash[256];
+	assert_true(result_cookie(&r, "brug_flash", flash, sizeof(flash)));
+	assert_int_equal(strncmp(flash, "brug_flash=import.flash_done;", 29), 0);
 	result_free(&r);
 	assert_int_equal(relations(h, h->org), before + 1);
 	/* the upload is gone once used; another user never sees it */
@@ -759,6 +763,41 @@ static void test_page_flow(void **state)
 	result_free(&r);
 }
 
+/* An upload of more relations than an import indexes at once: the page
+ * after it says search finds them within minutes. */
+static void test_page_large_import(void **state)
+{
+	struct harness *h = *state;
+	struct buf csv;
+	buf_init(&csv, 0);
+	buf_adds(&csv, "Voornaam;Achternaam;E-mail\n");
+	for (int i = 0; i <= SEARCH_INLINE_MAX; i++)
+		buf_printf(&csv, "Kees;Groot%d;kees.%d@groot.example\n", i, i);
+	char fields[128];
+	snprintf(fields, sizeof(fields), "_csrf=%s\non_duplicate=skip", h->csrf);
+	size_t n;
+	char *body = multipart(fields, "groot.csv", buf_str(&csv), csv.len, &n);
+	struct h_req rq = {.who = AS_SESSION, .method = "POST", .target = "/relations/import",
+			   .ctype = "multipart/form-data; boundary=XyZ", .body = body, .body_len = n,
+			   .no_csrf = true};
+	struct result r;
+	h_send(h, &rq, &r);
+	check_status(&r, 200);
+	const char *form = strstr(r.body, "action=\"/relations/import/");
+	assert_non_null(form);
+	char confirm[96];
+	snprintf(confirm, sizeof(confirm), "%.*s", (int)strcspn(form + 8, "\""), form + 8);
+	result_free(&r);
+	h_form(h, AS_SESSION, NULL, confirm, "on_duplicate=skip", &r);
+	check_status(&r, 303);
+	char flash[256];
+	assert_true(result_cookie(&r, "brug_flash", flash, sizeof(flash)));
+	assert_int_equal(strncmp(flash, "brug_flash=import.flash_done_indexing;", 38), 0);
+	result_free(&r);
+	free(body);
+	buf_cleanup(&csv);
+}
+
 static void test_upload_purge(void **state)
 {
 	struct harness *h = *state;
@@ -785,6 +824,7 @@ int main(void)
 		cmocka_unit_test(test_mapping_and_options),
 		cmocka_unit_test(test_cdr),
 		cmocka_unit_test(test_page_flow),
+		cmocka_unit_test(test_page_large_import),
 		cmocka_unit_test(test_upload_purge),
 	};
 	return cmocka_run_group_tests(tests, harness_setup, harness_teardown);

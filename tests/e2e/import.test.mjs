@@ -2,13 +2,15 @@
 // brug import relations|cdr from the command line (the report, the exit
 // status, everything or nothing, a dry run, standard input), and the
 // import routes of a real server over HTTP (a raw text/csv body, and a
-// body over the 50 MiB cap refused without anything written).
+// body over the 50 MiB cap refused without anything written); an import
+// too large to index in its own transaction, found by search once the
+// command, or the server's background job, has indexed it.
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { completeResponse, createToken, initOrg, raw, run, runOk, serve, sql } from './lib.mjs';
+import { api, completeResponse, createToken, initOrg, raw, run, runOk, serve, sql, waitFor } from './lib.mjs';
 
 const relationsCsv = '\uFEFFBedrijfsnaam;Voornaam;Tussenvoegsel;Achternaam;E-mailadres;Mobiel;Plaats;Soort;Klantnummer\r\n'
   + 'Bakkerij Zoet B.V.;;;;info@zoet.example;;Amsterdam;klant;K1\r\n'
@@ -146,4 +148,47 @@ test('the import routes over HTTP: a text/csv body, and one over 50 MiB refused'
   assert.equal(body.error, 'too_large');
   assert.match(body.detail, /larger than 52428800 bytes/);
   assert.equal(await count(o.db, 'relations'), 4);
+});
+
+// more rows than an import indexes in its own transaction (SEARCH_INLINE_MAX)
+const manyPeople = (n, tag, city) => {
+  const lines = ['Voornaam;Achternaam;E-mail;Plaats'];
+  for (let i = 0; i < n; i++) lines.push(`Kees;${tag}${i};${tag}.${i}@groot.example;${i === 77 ? city : 'Utrecht'}`);
+  return lines.join('\n') + '\n';
+};
+
+test('a large import: brug import indexes it before it returns; over HTTP a background job does', async (t) => {
+  const o = await initOrg(t);
+  const file = path.join(o.dir, 'groot.csv');
+  await writeFile(file, manyPeople(5001, 'cli', 'Zwolle'));
+  const r = await runOk(['import', 'relations', file, '--db', o.db]);
+  assert.match(r.stdout, /^rows 5001: create 5001, /m);
+  assert.match(r.stdout, /^search index: 5001 objects in [\d.]+ s$/m);
+  assert.equal(await count(o.db, 'search_backlog'), 0);
+
+  const srv = await serve(t, { db: o.db });
+  const tok = await createToken(o.db, o.email);
+  let found = await api(srv.base, tok, 'GET', '/search?q=zwolle');
+  assert.deepEqual(found.body.relations.map((x) => x.name), ['Kees cli77']);
+
+  const res = await fetch(srv.url('/api/v1/relations/import'), {
+    method: 'POST', body: manyPeople(5002, 'http', 'Dokkum'),
+    headers: { authorization: `Bearer ${tok}`, 'content-type': 'text/csv' },
+  });
+  assert.equal(res.status, 200);
+  const body = await res.json();
+  assert.equal(body.written, true);
+  assert.equal(body.search_pending, true);
+  assert.equal(body.counts.create, 5002);
+  // in the list at once; in search once the job has run
+  found = await waitFor(async () => {
+    const s = await api(srv.base, tok, 'GET', '/search?q=dokkum');
+    return s.body.relations.length ? s : null;
+  }, { timeoutMs: 60000, intervalMs: 200, what: 'the background job indexing the import' });
+  assert.deepEqual(found.body.relations.map((x) => x.name), ['Kees http77']);
+  await waitFor(async () => (await count(o.db, 'search_backlog')) === 0, { timeoutMs: 10000, what: 'an empty backlog' });
+  // one job per large import (the command's found its backlog done already)
+  await waitFor(async () => (await sql(o.db, "SELECT COUNT(*) FROM jobs WHERE kind = 'search.backlog' AND state <> 'done'")) === '0',
+    { timeoutMs: 10000, what: 'the jobs done' });
+  assert.equal(await sql(o.db, "SELECT COUNT(*) FROM jobs WHERE kind = 'search.backlog'"), '2');
 });

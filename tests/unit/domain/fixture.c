@@ -169,6 +169,23 @@ int64_t fx_rows(struct fx *f, const char *table)
 	return fx_int(f, sql, DB_NOARGS);
 }
 
+void fx_check_search_vocab(struct fx *f)
+{
+	assert_int_equal(fx_int(f,
+				"SELECT COUNT(*) FROM search_vocab v LEFT JOIN (SELECT org_id,"
+				" object_kind, term, COUNT(*) AS n FROM search_terms"
+				" GROUP BY org_id, object_kind, term) t ON t.org_id = v.org_id"
+				" AND t.object_kind = v.object_kind AND t.term = v.term"
+				" WHERE t.n IS NULL OR t.n <> v.df",
+				DB_NOARGS),
+			 0);
+	assert_int_equal(fx_int(f,
+				"SELECT COUNT(*) FROM (SELECT DISTINCT org_id, object_kind, term"
+				" FROM search_terms) x",
+				DB_NOARGS),
+			 fx_rows(f, "search_vocab"));
+}
+
 static bool file_contains(const char *path, const char *needle)
 {
 	FILE *fp = fopen(path, "rb");

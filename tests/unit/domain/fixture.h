@@ -75,6 +75,10 @@ void fx_audit_one(struct fx *f, int64_t mark, int64_t org, const char *action,
 /* No audit row after mark. */
 void fx_audit_none(struct fx *f, int64_t mark);
 
+/* Asserts that search_vocab holds exactly the (org, kind, term) of
+ * search_terms, each with the number of objects holding it. */
+void fx_check_search_vocab(struct fx *f);
+
 /* Asserts that JSON value v equals the JSON text want (key order free). */
 void fx_json_eq(const json_t *v, const char *want);
 

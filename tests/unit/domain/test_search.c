@@ -280,23 +280,6 @@ static void world_free(struct world *w)
 
 /* ---- the checks ---------------------------------------------------------- */
 
-/* search_vocab holds exactly the (org, kind, term) of search_terms, each
- * with the number of objects holding it. */
-static void check_vocab(struct fx *f)
-{
-	assert_int_equal(fx_int(f,
-				"SELECT COUNT(*) FROM search_vocab v WHERE df <> (SELECT COUNT(*)"
-				" FROM search_terms t WHERE t.org_id = v.org_id"
-				" AND t.object_kind = v.object_kind AND t.term = v.term)",
-				DB_NOARGS),
-			 0);
-	assert_int_equal(fx_int(f,
-				"SELECT COUNT(*) FROM (SELECT DISTINCT org_id, object_kind, term"
-				" FROM search_terms) x",
-				DB_NOARGS),
-			 fx_rows(f, "search_vocab"));
-}
-
 /* Queries: fixed ones for the edges, then generated ones. */
 static const char *const fixed[] = {
 	"", "   ", ",,!", "s", "st", "sto", "stor", "storing", "storing ", "klant ", "klanten",
@@ -413,7 +396,7 @@ static void test_matches_brute_force(void **state)
 	struct fx *f = *state;
 	struct world w = {0};
 	build(f, &w);
-	check_vocab(f);
+	fx_check_search_vocab(f);
 	/* the defaults, middling limits, and tiny ones: every path, same ids */
 	const struct search_limits tiny = {.range_terms = 2, .small_list = 8, .batch_first = 1,
 					   .batch_max = 8, .merge_ratio = 1, .probe_max = 3};
@@ -446,7 +429,7 @@ static void test_vocab_rebuild(void **state)
 				 DB_ARGS(DB_I(w.org))),
 			 0);
 	assert_int_equal(search_vocab_rebuild(f->db, w.org), 0);
-	check_vocab(f);
+	fx_check_search_vocab(f);
 	assert_int_equal(fx_rows(f, "search_vocab"), rows);
 	assert_int_equal(fx_int(f, "SELECT SUM(df) FROM search_vocab", DB_NOARGS), sum);
 	world_free(&w);
