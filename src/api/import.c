@@ -147,6 +147,21 @@ static const char *fill(struct req *req, const char *tmpl, const json_t *e)
 	return s;
 }
 
+/* A custom field's label ("custom:NAME" fields) as its columns give it. */
+static void custom_labels(json_t *report, json_t *list)
+{
+	size_t i, j;
+	json_t *e, *c;
+	json_array_foreach(list, i, e) {
+		const char *f = jx_str(e, "field");
+		if (!f || strncmp(f, "custom:", 7))
+			continue;
+		json_array_foreach(json_object_get(report, "columns"), j, c)
+			if (jx_str(c, "custom_label") && !strcmp(jx_str(c, "field"), f))
+				jx_set_str(e, "field_label", jx_str(c, "custom_label"));
+	}
+}
+
 static void page_labels(struct req *req, json_t *report)
 {
 	const struct i18n *cat = app_catalogs(req->app, req);
@@ -154,6 +169,8 @@ static void page_labels(struct req *req, json_t *report)
 	json_t *e;
 	api_labels(req, json_object_get(report, "rejected"), "field", "import.fields");
 	api_labels(req, json_object_get(report, "rows"), "field", "import.fields");
+	custom_labels(report, json_object_get(report, "rejected"));
+	custom_labels(report, json_object_get(report, "rows"));
 	json_array_foreach(json_object_get(report, "rejected"), i, e) {
 		const char *key = arena_printf(&req->arena, "import.reasons.%s", jx_str(e, "code"));
 		jx_set_str(e, "reason_text", fill(req, i18n_text(cat, req->lang, key), e));
@@ -167,6 +184,7 @@ static void page_labels(struct req *req, json_t *report)
 	api_labels(req, json_object_get(report, "rows"), "action", "import.actions");
 	api_labels(req, json_object_get(report, "rows"), "direction", "interactions.directions");
 	api_labels(req, json_object_get(report, "columns"), "field", "import.fields");
+	custom_labels(report, json_object_get(report, "columns"));
 	const char *d = jx_str(report, "delimiter");
 	jx_set_str(report, "delimiter_label",
 		   i18n_text(cat, req->lang,

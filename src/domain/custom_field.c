@@ -128,8 +128,7 @@ int custom_field_delete(struct db *db, const struct actor *who, int64_t id, stru
 	return db_finish(db, rc);
 }
 
-/* One value in its stored text form, or NULL when it does not fit. */
-static char *stored(json_t *field, json_t *v)
+char *custom_field_stored(const json_t *field, const json_t *v)
 {
 	const char *type = jx_str(field, "type");
 	char buf[64];
@@ -187,7 +186,7 @@ int custom_field_check(json_t *fields, json_t *values, json_t **norm, struct bru
 		json_array_foreach(fields, i, f)
 			if (!strcmp(jx_str(f, "name"), k))
 				field = f;
-		char *s = field ? stored(field, v) : NULL;
+		char *s = field ? custom_field_stored(field, v) : NULL;
 		if (!s) {
 			json_decref(out);
 			return brug_failf(err, BRUG_EVALIDATION, "error.custom", "custom",

@@ -32,6 +32,11 @@ int custom_field_delete(struct db *db, const struct actor *who, int64_t id, stru
  * message naming what is wrong. */
 int custom_field_check(json_t *fields, json_t *values, json_t **norm, struct brug_err *err);
 
+/* One value (a JSON string or number; null or "" clears) of field (an
+ * element of custom_field_list) in its stored text form (the caller
+ * frees), or NULL when it does not fit the field's type. */
+char *custom_field_stored(const json_t *field, const json_t *v);
+
 /* A stored value as the API shows it: a number field's value as a JSON
  * number (an integer when it is whole), any other as a string (new
  * reference). */

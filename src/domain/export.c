@@ -355,6 +355,8 @@ int export_relations(struct db *db, int64_t org, const struct export_select *sel
 	size_t total = 0;
 	int rc = db_int_query(db, &ec.org_created_ms, "SELECT created_at FROM orgs WHERE org_id = ?",
 			      DB_ARGS(DB_I(org)));
+	if (!rc && opt->format == EXPORT_CSV)
+		rc = custom_field_list(db, org, &ec.fields);
 	if (!rc)
 		rc = frame(&ec, true, &out);
 	for (bool first = true; !rc; first = false) {
@@ -387,6 +389,7 @@ int export_relations(struct db *db, int64_t org, const struct export_select *sel
 	free(b->last_key);
 	free(b);
 	free(tag_key);
+	json_decref(ec.fields);
 	buf_cleanup(&out);
 	return rc;
 }

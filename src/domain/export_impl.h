@@ -23,9 +23,12 @@ struct export_ctx {
 	const struct export_options *opt;
 	int64_t org, org_created_ms;
 	char delim;
+	json_t *fields; /* the organisation's custom fields (custom_field_list), for CSV */
 };
 
-/* Appends the CSV header row for ctx's language to out. */
+/* Appends the CSV header row for ctx's language to out: brug's columns,
+ * then one per custom field, headed by its label (the import reads it
+ * back by label or name). */
 int export_csv_header(const struct export_ctx *ctx, struct buf *out);
 /* Appends one relation as a CSV row. */
 int export_csv_row(const struct export_ctx *ctx, const struct export_item *it, struct buf *out);

@@ -26,10 +26,37 @@ static const char *const header_en[CSV_COLUMNS] = {
 	"tags",	  "notes",	 "lang",	"organisation", "owner",
 };
 
+/* Columns of the fixed fields, then one per custom field. */
+static size_t csv_columns(const struct export_ctx *ctx)
+{
+	return CSV_COLUMNS + json_array_size(ctx->fields);
+}
+
 int export_csv_header(const struct export_ctx *ctx, struct buf *out)
 {
-	return csvx_write_row(out, ctx->opt->english ? header_en : header_nl, CSV_COLUMNS,
-			      ctx->delim, CSVX_PROTECT);
+	size_t n = csv_columns(ctx);
+	const char **h = xcalloc(n, sizeof(*h));
+	memcpy(h, ctx->opt->english ? header_en : header_nl, sizeof(header_en));
+	for (size_t i = CSV_COLUMNS; i < n; i++)
+		h[i] = jx_str(json_array_get(ctx->fields, i - CSV_COLUMNS), "label");
+	int rc = csvx_write_row(out, h, n, ctx->delim, CSVX_PROTECT);
+	free(h);
+	return rc;
+}
+
+/* A custom value as CSV text: a number written into num (15 significant
+ * digits, so 0.1 stays 0.1), any other value as it is stored. */
+static const char *custom_text(const json_t *v, char *num, size_t n)
+{
+	if (json_is_integer(v)) {
+		snprintf(num, n, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		return num;
+	}
+	if (json_is_real(v)) {
+		snprintf(num, n, "%.15g", json_real_value(v));
+		return num;
+	}
+	return json_string_value(v);
 }
 
 static bool is_mobile(const char *label)
@@ -64,7 +91,7 @@ int export_csv_row(const struct export_ctx *ctx, const struct export_item *it, s
 	}
 	const json_t *email = json_array_get(json_object_get(rel, "emails"), 0);
 	const json_t *adr = json_array_get(json_object_get(rel, "addresses"), 0);
-	const char *f[CSV_COLUMNS] = {
+	const char *fixed[CSV_COLUMNS] = {
 		text(rel, "name"),	  text(rel, "given_name"), text(rel, "family_name"),
 		text(email, "value"),	  phone,		   mobile,
 		text(adr, "street"),	  text(adr, "postal_code"), text(adr, "city"),
@@ -72,7 +99,18 @@ int export_csv_row(const struct export_ctx *ctx, const struct export_item *it, s
 		buf_str(&tags),		  text(rel, "notes"),	   text(rel, "lang"),
 		text(rel, "parent_name"), it->owner_email,
 	};
-	int rc = csvx_write_row(out, f, CSV_COLUMNS, ctx->delim, CSVX_PROTECT);
+	size_t n = csv_columns(ctx);
+	const char **f = xcalloc(n, sizeof(*f));
+	char (*num)[32] = xcalloc(n, sizeof(*num));
+	memcpy(f, fixed, sizeof(fixed));
+	const json_t *custom = json_object_get(rel, "custom");
+	for (size_t c = CSV_COLUMNS; c < n; c++) {
+		const char *name = jx_str(json_array_get(ctx->fields, c - CSV_COLUMNS), "name");
+		f[c] = custom_text(json_object_get(custom, name ? name : ""), num[c], sizeof(num[c]));
+	}
+	int rc = csvx_write_row(out, f, n, ctx->delim, CSVX_PROTECT);
+	free(num);
+	free(f);
 	buf_cleanup(&tags);
 	return rc;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "domain/audit.h"
+#include "domain/custom_field.h"
 #include "domain/search.h"
 #include "domain/import_impl.h"
 #include "domain/relation.h"
@@ -96,6 +97,7 @@ struct run {
 	size_t ncreates, written;
 	struct import_keys tags;  /* the import's tag ids */
 	struct import_span made_ids; /* the relations created, for search */
+	json_t *custom;              /* the organisation's custom fields */
 	struct import_keys made;  /* organisations made for people, by name key
 				     ("c:" + key once a row of its own filled it) */
 	int rc;                   /* a database failure */
@@ -159,7 +161,8 @@ static int64_t id_of(const struct run *r, int64_t v)
 static int flush(struct run *r)
 {
 	if (!r->rc && r->written < r->ncreates)
-		r->rc = import_write_new(r->db, r->org, r->creates, r->written, r->ncreates, &r->tags,
+		r->rc = import_write_new(r->db, r->org, r->creates, r->written, r->ncreates, r->custom,
+					 &r->tags,
 					 &r->made_ids);
 	r->written = r->ncreates;
 	return r->rc;
@@ -256,7 +259,7 @@ static void resolve(struct run *r, struct import_row *w)
 		flush(r); /* the relation or its organisation is still to be written */
 	int64_t id = id_of(r, target);
 	if (!r->rc)
-		r->rc = import_write_update(r->db, r->org, id, w, parent ? id_of(r, parent) : 0,
+		r->rc = import_write_update(r->db, r->org, id, w, parent ? id_of(r, parent) : 0, r->custom,
 					    &r->tags);
 	for (size_t i = 0; i < nk; i++)
 		import_keys_put(&r->seen, keys[i], id);
@@ -314,7 +317,8 @@ static int on_record(const struct csvx_record *rec, void *ctx)
 {
 	struct run *r = ctx;
 	if (rec->index == 0) {
-		int rc = import_map_build(rec->field, rec->n, r->o->mapping, &r->map, r->err);
+		int rc = import_map_build(rec->field, rec->n, r->o->mapping, r->custom, &r->map,
+					  r->err);
 		r->mapped = !rc;
 		return rc;
 	}
@@ -385,7 +389,7 @@ int import_relations(struct db *db, const struct actor *who, const char *text, s
 	r->report = import_report_new("relations", charset, csvx_detect_delimiter(text, n), o);
 	jx_set_str(r->report, "on_duplicate", o->on_duplicate == IMPORT_DUP_UPDATE ? "update" : "skip");
 	int rc = db_begin(db);
-	if (!rc && !(rc = load_users(r)))
+	if (!rc && !(rc = load_users(r)) && !(rc = custom_field_list(db, r->org, &r->custom)))
 		rc = read_all(r, text, n);
 	bool keep = !rc && !o->dry_run && (!r->rejected || o->skip_invalid), pending = false;
 	if (keep) {
@@ -407,6 +411,7 @@ int import_relations(struct db *db, const struct actor *who, const char *text, s
 	}
 	json_decref(r->report);
 	import_map_cleanup(&r->map);
+	json_decref(r->custom);
 	import_users_cleanup(&r->users);
 	import_keys_cleanup(&r->found);
 	import_keys_cleanup(&r->seen);

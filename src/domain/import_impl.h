@@ -57,23 +57,33 @@ int import_field_by_name(const char *name);
  * has an organisation column too (then it is the person's full name). */
 enum import_field import_field_of_header(const char *h, size_t n, bool *generic);
 
+/* Custom fields an import reads, at most (more are left out). */
+#define IMPORT_CUSTOM_MAX 64
+
 /* Which column holds which field. */
 struct import_map {
 	size_t ncol;           /* columns in the header */
 	int col[IMF_COUNT];    /* the column of each field, -1 when none */
-	json_t *columns;       /* [{"column","index","field"}] for the report */
+	const json_t *custom;  /* the organisation's custom fields (borrowed), or NULL */
+	size_t ncustom;        /* how many of them are read (<= IMPORT_CUSTOM_MAX) */
+	int custom_col[IMPORT_CUSTOM_MAX]; /* the column of each, -1 when none */
+	json_t *columns;       /* [{"column","index","field"}] for the report; a
+				  custom field's is "custom:NAME", with "custom_label" */
 	json_t *ignored;       /* [header texts] no field was found for */
 };
 
-/* Maps the header's n fields: each header to its field, the first column
- * of a field wins (a later one is ignored), then explicit ({"header":
- * "field"}, headers matched as written or folded) overrides. Fails with
+/* Maps the header's n fields: each header to its field, or else to a
+ * custom field of custom (custom_field_list's array, may be NULL) whose
+ * name or label it is (folded alike); the first column of a field wins (a
+ * later one is ignored), then explicit ({"header": "field"}, headers
+ * matched as written or folded; a custom field as "custom:NAME")
+ * overrides. Fails with
  * BRUG_EVALIDATION ("import.error_file", reason in detail) for an explicit
  * mapping that is not an object of strings, names an unknown field or a
  * column the file lacks, and for a header in which no column is known.
  * The caller cleans m up with import_map_cleanup, also on failure. */
 int import_map_build(const struct csvx_field *hdr, size_t n, const json_t *explicit,
-		     struct import_map *m, struct brug_err *err);
+		     const json_t *custom, struct import_map *m, struct brug_err *err);
 void import_map_cleanup(struct import_map *m);
 
 /* The organisation's users, for the account manager column. */
@@ -107,10 +117,14 @@ struct import_row {
 	int64_t owner_id; /* 0: none given */
 	const char *tags[IMPORT_TAGS_MAX];
 	size_t ntags;
+	/* each custom field's value in stored form (map->custom's order);
+	   NULL where the file has no column or the row leaves it empty */
+	const char *custom[IMPORT_CUSTOM_MAX];
 	const char *name_key; /* relation_sort_key of name */
 	const char *org_key;  /* of org; "" for none */
 	/* why a row is rejected (code NULL when it is not) */
-	const char *code;  /* ragged, no_name, email, phone, type, lang, too_long, owner, text, tags */
+	const char *code;  /* ragged, no_name, email, phone, type, lang, too_long, owner, text, tags,
+			      custom */
 	const char *field; /* the field it is about, or NULL */
 	const char *value; /* the value, shortened, or NULL */
 	char reason[256];  /* in English, without the line */
@@ -215,12 +229,14 @@ int import_lookup(struct db *db, int64_t org, struct import_row *const *rows, si
  * then people, their contact points and tags; their search terms go to
  * terms. tags: the import's tag ids by sort key, filled as tags are made. */
 int import_write_new(struct db *db, int64_t org, struct import_new *creates, size_t from,
-		     size_t n, struct import_keys *tags, struct import_span *made);
+		     size_t n, const json_t *custom, struct import_keys *tags,
+		     struct import_span *made);
 /* Changes relation id with what row has: fields the row fills are set,
  * email addresses, phone numbers and an address it lacks are added, tags
- * added; parent_id > 0 sets the organisation. Reindexes it for search. */
+ * added, the custom values the row has set (custom: the map's fields);
+ * parent_id > 0 sets the organisation. Reindexes it for search. */
 int import_write_update(struct db *db, int64_t org, int64_t id, const struct import_row *row,
-			int64_t parent_id, struct import_keys *tags);
+			int64_t parent_id, const json_t *custom, struct import_keys *tags);
 /* The keys of duplicates: "e:<kind>:<email>", "t:<kind>:<digits>",
  * "n:o:<name key>" for an organisation, "n:p:<organisation key>\x1f<name
  * key>" for a person. Written into out (at least IMPORT_KEY_MAX bytes). */

@@ -228,9 +228,44 @@ static int column_of(const struct csvx_field *hdr, size_t n, const char *key)
 	return found;
 }
 
+/* Custom fields are numbered after the fixed ones in a column's field. */
+#define CUSTOM_FIELD(k) (IMF_COUNT + (int)(k))
+
+/* The custom field of m whose name or label the header hdr is, folded
+ * alike; -1 when none. */
+static int custom_of_header(const struct import_map *m, const char *h, size_t n)
+{
+	char *key = header_key(h, n);
+	int found = -1;
+	for (size_t k = 0; key && *key && found < 0 && k < m->ncustom; k++) {
+		const json_t *f = json_array_get(m->custom, k);
+		for (int which = 0; which < 2 && found < 0; which++) {
+			const char *s = jx_str(f, which ? "label" : "name");
+			char *fk = s ? header_key(s, strlen(s)) : NULL;
+			if (fk && !strcmp(fk, key))
+				found = (int)k;
+			free(fk);
+		}
+	}
+	free(key);
+	return found;
+}
+
+/* The field a mapping names: a fixed one, or "custom:NAME"; -1 when none. */
+static int field_of_name(const struct import_map *m, const char *name)
+{
+	int f = import_field_by_name(name);
+	if (f >= 0 || !name || strncmp(name, "custom:", 7))
+		return f;
+	for (size_t k = 0; k < m->ncustom; k++)
+		if (!strcmp(jx_str(json_array_get(m->custom, k), "name"), name + 7))
+			return CUSTOM_FIELD(k);
+	return -1;
+}
+
 /* The explicit mapping over the automatic one in fields (per column). */
-static int apply_explicit(const struct csvx_field *hdr, size_t n, const json_t *explicit,
-			  int *fields, struct brug_err *err)
+static int apply_explicit(const struct import_map *m, const struct csvx_field *hdr, size_t n,
+			  const json_t *explicit, int *fields, struct brug_err *err)
 {
 	if (!json_is_object(explicit))
 		return bad_file(err, "the mapping must be a JSON object of \"column\": \"field\"%s%s",
@@ -238,7 +273,7 @@ static int apply_explicit(const struct csvx_field *hdr, size_t n, const json_t *
 	const char *k;
 	json_t *v;
 	json_object_foreach((json_t *)explicit, k, v) {
-		int f = json_is_null(v) ? IMF_NONE : import_field_by_name(json_string_value(v));
+		int f = json_is_null(v) ? IMF_NONE : field_of_name(m, json_string_value(v));
 		if (!json_is_null(v) && !json_is_string(v))
 			return bad_file(err, "the mapping of column \"%.80s\" is not a field name%s", k,
 					"");
@@ -258,13 +293,41 @@ static int apply_explicit(const struct csvx_field *hdr, size_t n, const json_t *
 	return 0;
 }
 
+/* Records column i as field f's in m and the report; false when f
+ * already has a column. */
+static bool take_column(struct import_map *m, const struct csvx_field *hdr, size_t i, int f)
+{
+	int *slot = f < IMF_COUNT ? &m->col[f] : &m->custom_col[f - IMF_COUNT];
+	if (*slot >= 0)
+		return false;
+	*slot = (int)i;
+	json_t *c = json_object();
+	jx_set_strn(c, "column", hdr[i].p, hdr[i].len);
+	jx_set_int(c, "index", (int64_t)i);
+	if (f < IMF_COUNT) {
+		jx_set_str(c, "field", field_names[f]);
+	} else {
+		const json_t *cf = json_array_get(m->custom, (size_t)(f - IMF_COUNT));
+		json_object_set_new(c, "field", json_sprintf("custom:%s", jx_str(cf, "name")));
+		jx_set_str(c, "custom_label", jx_str(cf, "label"));
+	}
+	json_array_append_new(m->columns, c);
+	return true;
+}
+
 int import_map_build(const struct csvx_field *hdr, size_t n, const json_t *explicit,
-		     struct import_map *m, struct brug_err *err)
+		     const json_t *custom, struct import_map *m, struct brug_err *err)
 {
 	memset(m, 0, sizeof(*m));
 	m->ncol = n;
 	for (int f = 0; f < IMF_COUNT; f++)
 		m->col[f] = -1;
+	m->custom = custom;
+	m->ncustom = json_array_size(custom);
+	if (m->ncustom > IMPORT_CUSTOM_MAX)
+		m->ncustom = IMPORT_CUSTOM_MAX;
+	for (size_t k = 0; k < IMPORT_CUSTOM_MAX; k++)
+		m->custom_col[k] = -1;
 	m->columns = json_array();
 	m->ignored = json_array();
 	int *fields = xcalloc(n ? n : 1, sizeof(int));
@@ -275,26 +338,19 @@ int import_map_build(const struct csvx_field *hdr, size_t n, const json_t *expli
 		fields[i] = (int)import_field_of_header(hdr[i].p, hdr[i].len, &generic[i]);
 		if (fields[i] == IMF_ORGANISATION && !generic[i])
 			has_org = true;
+		int k = fields[i] == IMF_NONE ? custom_of_header(m, hdr[i].p, hdr[i].len) : -1;
+		if (k >= 0)
+			fields[i] = CUSTOM_FIELD(k);
 	}
 	/* "Name" next to "Company" (Google Contacts, Outlook) is the person's */
 	for (size_t i = 0; has_org && i < n; i++)
 		if (generic[i])
 			fields[i] = IMF_PERSON_NAME;
-	if (explicit && (rc = apply_explicit(hdr, n, explicit, fields, err)))
+	if (explicit && (rc = apply_explicit(m, hdr, n, explicit, fields, err)))
 		goto out;
-	for (size_t i = 0; i < n; i++) {
-		enum import_field f = (enum import_field)fields[i];
-		if (f == IMF_NONE || m->col[f] >= 0) {
+	for (size_t i = 0; i < n; i++)
+		if (fields[i] == IMF_NONE || !take_column(m, hdr, i, fields[i]))
 			json_array_append_new(m->ignored, json_stringn(hdr[i].p, hdr[i].len));
-			continue;
-		}
-		m->col[f] = (int)i;
-		json_t *c = json_object();
-		jx_set_strn(c, "column", hdr[i].p, hdr[i].len);
-		jx_set_int(c, "index", (int64_t)i);
-		jx_set_str(c, "field", field_names[f]);
-		json_array_append_new(m->columns, c);
-	}
 	if (!json_array_size(m->columns))
 		rc = bad_file(err,
 			      "line 1: no known column in the header; name the columns as in docs/crm.md"

@@ -1,16 +1,20 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The rules for one row of a relations import: which kind of relation it
  * is, what each cell means (types and languages in Dutch or English, tags
- * split on commas or semicolons, an account manager by email or name), and
- * why a row is refused. Limits are those of domain/relation.c. Pure: the
- * users come from the caller. */
+ * split on commas or semicolons, an account manager by email or name,
+ * custom fields checked as the API checks them), and why a row is refused.
+ * Limits are those of domain/relation.c. Pure: the users and the custom
+ * fields come from the caller. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "domain/import_impl.h"
+#include "domain/custom_field.h"
 #include "domain/relation.h"
+#include "util/jx.h"
 #include "util/textfold.h"
 #include "util/utf8.h"
 
@@ -44,10 +48,9 @@ void import_row_reject(struct import_row *row, const char *code, const char *fie
  * column or the cell is empty. Outside notes, line breaks and tabs become one space
  * (addresses in Excel cells span lines); other control characters are
  * left for the caller to refuse. */
-static const char *cell(const struct import_map *m, const struct csvx_record *rec,
-			enum import_field f, struct arena *a)
+static const char *cell_at(const struct csvx_record *rec, int c, bool multiline,
+			   struct arena *a)
 {
-	int c = m->col[f];
 	if (c < 0 || (size_t)c >= rec->n)
 		return NULL;
 	const char *p = rec->field[c].p;
@@ -66,7 +69,7 @@ static const char *cell(const struct import_map *m, const struct csvx_record *re
 	size_t w = 0;
 	for (size_t i = 0; i < n; i++) {
 		char ch = p[i];
-		if (f != IMF_NOTES && (ch == '\r' || ch == '\n' || ch == '\t')) {
+		if (!multiline && (ch == '\r' || ch == '\n' || ch == '\t')) {
 			if (w && s[w - 1] != ' ')
 				s[w++] = ' ';
 			continue;
@@ -75,6 +78,12 @@ static const char *cell(const struct import_map *m, const struct csvx_record *re
 	}
 	s[w] = '\0';
 	return s;
+}
+
+static const char *cell(const struct import_map *m, const struct csvx_record *rec,
+			enum import_field f, struct arena *a)
+{
+	return cell_at(rec, m->col[f], f == IMF_NOTES, a);
 }
 
 /* Up to 80 bytes of s, cut at a UTF-8 boundary, for a report. */
@@ -331,6 +340,64 @@ static bool read_choices(const struct import_map *m, const struct csvx_record *r
 	       read_tags(row, a, cell(m, rec, IMF_TAGS, a));
 }
 
+/* A date as spreadsheets in the Netherlands write it (31-12-2026, 1/2/2026,
+ * 31.12.2026) as YYYY-MM-DD in out; other texts unchanged. */
+static const char *iso_date(const char *v, char *out, size_t n)
+{
+	unsigned d = 0, mo = 0, y = 0;
+	char s1 = 0, s2 = 0;
+	int used = 0;
+	if (sscanf(v, "%2u%c%2u%c%4u%n", &d, &s1, &mo, &s2, &y, &used) == 5 && !v[used] &&
+	    s1 == s2 && strchr("-/.", s1) && y >= 1000) {
+		snprintf(out, n, "%04u-%02u-%02u", y, mo, d);
+		return out;
+	}
+	return v;
+}
+
+/* The choice of field that v is, ignoring ASCII case; NULL when none. */
+static const char *choice_of(const json_t *field, const char *v)
+{
+	size_t i;
+	json_t *c;
+	json_array_foreach(json_object_get(field, "choices"), i, c)
+		if (json_is_string(c) && !strcasecmp(json_string_value(c), v))
+			return json_string_value(c);
+	return NULL;
+}
+
+/* The organisation's custom fields the file has columns for, each checked
+ * and turned into its stored form as the API does (custom_field_stored). */
+static bool read_custom(const struct import_map *m, const struct csvx_record *rec,
+			struct import_row *row, struct arena *a)
+{
+	for (size_t k = 0; k < m->ncustom; k++) {
+		const char *v = cell_at(rec, m->custom_col[k], false, a);
+		if (!v)
+			continue;
+		const json_t *f = json_array_get(m->custom, k);
+		const char *type = jx_str(f, "type");
+		char date[48];
+		if (!strcmp(type, "date"))
+			v = iso_date(v, date, sizeof(date));
+		else if (!strcmp(type, "choice") && choice_of(f, v))
+			v = choice_of(f, v);
+		json_t *j = json_string(v);
+		char *stored = j ? custom_field_stored(f, j) : NULL;
+		json_decref(j);
+		if (!stored || !*stored) {
+			const char *field = arena_printf(a, "custom:%s", jx_str(f, "name"));
+			import_row_reject(row, "custom", field, shorten(v, a), "not a valid %s for %s",
+					  type, jx_str(f, "name"));
+			free(stored);
+			return false;
+		}
+		row->custom[k] = arena_strdup(a, stored);
+		free(stored);
+	}
+	return true;
+}
+
 static bool blank_record(const struct csvx_record *rec)
 {
 	for (size_t i = 0; i < rec->n; i++)
@@ -365,7 +432,7 @@ bool import_row_read(const struct import_map *m, const struct csvx_record *rec,
 		return false;
 	}
 	if (!read_names(m, rec, row, a) || !read_contact(m, rec, row, a) ||
-	    !read_choices(m, rec, users, row, a))
+	    !read_choices(m, rec, users, row, a) || !read_custom(m, rec, row, a))
 		return false;
 	row->name_key = key_of(a, row->name);
 	row->org_key = row->org ? key_of(a, row->org) : "";

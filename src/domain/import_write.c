@@ -15,7 +15,7 @@
 #include "domain/search.h"
 #include "util/buf.h"
 #include "util/clock.h"
-#include "util/textfold.h"
+#include "util/jx.h"
 #include "util/xmalloc.h"
 
 void import_key_email(char *out, bool person, const char *norm)
@@ -350,8 +350,34 @@ static int insert_tags(struct db *db, int64_t org, struct import_new *c, size_t 
 	return rc ? rc : rc2;
 }
 
+/* The custom values of new relations (organisations made for a person's
+ * row have none of the row's). */
+static int insert_custom(struct db *db, int64_t org, struct import_new *c, size_t from, size_t n,
+			 const json_t *custom)
+{
+	size_t nf = json_array_size(custom) < IMPORT_CUSTOM_MAX ? json_array_size(custom)
+								 : IMPORT_CUSTOM_MAX;
+	if (!nf)
+		return 0;
+	struct import_ins s;
+	import_ins_init(&s, db,
+			"INSERT INTO custom_values (org_id, relation_id, field_id, value) VALUES", "",
+			4);
+	int rc = 0;
+	for (size_t i = from; !rc && i < n; i++)
+		for (size_t k = 0; !rc && c[i].row && k < nf; k++)
+			if (c[i].row->custom[k])
+				rc = import_ins_row(
+					&s, (struct db_arg[]){DB_I(org), DB_I(c[i].id),
+							      DB_I(jx_int(json_array_get(custom, k), "id", 0)),
+							      DB_T(c[i].row->custom[k])});
+	int rc2 = import_ins_done(&s);
+	return rc ? rc : rc2;
+}
+
 int import_write_new(struct db *db, int64_t org, struct import_new *creates, size_t from,
-		     size_t n, struct import_keys *tags, struct import_span *made)
+		     size_t n, const json_t *custom, struct import_keys *tags,
+		     struct import_span *made)
 {
 	if (from >= n)
 		return 0;
@@ -362,6 +388,8 @@ int import_write_new(struct db *db, int64_t org, struct import_new *creates, siz
 		rc = insert_points(db, org, creates, from, n);
 	if (!rc)
 		rc = insert_tags(db, org, creates, from, n, tags);
+	if (!rc)
+		rc = insert_custom(db, org, creates, from, n, custom);
 	for (size_t i = from; !rc && i < n; i++)
 		import_span_add(made, creates[i].id);
 	return rc;
@@ -410,7 +438,7 @@ static int update_points(struct db *db, int64_t org, int64_t id, const struct im
 }
 
 int import_write_update(struct db *db, int64_t org, int64_t id, const struct import_row *w,
-			int64_t parent_id, struct import_keys *tags)
+			int64_t parent_id, const json_t *custom, struct import_keys *tags)
 {
 	/* a person's name changes only when the row names them in full */
 	bool full = !w->person || (w->given && w->family) || (!w->given && !w->family);
@@ -437,6 +465,15 @@ int import_write_update(struct db *db, int64_t org, int64_t id, const struct imp
 				     " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
 				     DB_ARGS(DB_I(org), DB_I(id), DB_I(tid)));
 	}
+	for (size_t k = 0; !rc && k < json_array_size(custom) && k < IMPORT_CUSTOM_MAX; k++)
+		if (w->custom[k])
+			rc = db_exec(db,
+				     "INSERT INTO custom_values (org_id, relation_id, field_id, value)"
+				     " VALUES (?, ?, ?, ?) ON CONFLICT (org_id, relation_id, field_id)"
+				     " DO UPDATE SET value = excluded.value",
+				     DB_ARGS(DB_I(org), DB_I(id),
+					     DB_I(jx_int(json_array_get(custom, k), "id", 0)),
+					     DB_T(w->custom[k])));
 	if (!rc)
 		rc = search_index_relation(db, org, id);
 	return rc;

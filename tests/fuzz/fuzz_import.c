@@ -2,7 +2,7 @@
 /* Fuzz target for the import's reading of a relations file without a
  * database (domain/import_map.c, import_row.c): the upload decoded, read as
  * CSV, its header mapped (the first input byte picks no explicit mapping or
- * one of a few), each row checked. Beyond crashes, leaks and sanitizer
+ * one of a few), with a custom field of each type, each row checked. Beyond crashes, leaks and sanitizer
  * reports, it traps when a promise breaks: a valid row without a name, a
  * name or field over its limit or not valid UTF-8, a single-line field
  * with a line break, a rejected row without a code and a printable reason,
@@ -23,11 +23,18 @@ static const char *const mappings[] = {
 	NULL,
 	"{\"a\":\"organisation\",\"b\":\"email\"}",
 	"{\"Naam\":\"\",\"x\":\"given_name\"}",
-	"{\"name\":\"tags\"}",
+	"{\"name\":\"tags\",\"s\":\"custom:segment\"}",
 };
 
+static const char custom_fields[] =
+	"[{\"id\":1,\"name\":\"klantnummer\",\"label\":\"Klantnummer\",\"type\":\"text\"},"
+	"{\"id\":2,\"name\":\"omzet\",\"label\":\"Omzet\",\"type\":\"number\"},"
+	"{\"id\":3,\"name\":\"sinds\",\"label\":\"Klant sinds\",\"type\":\"date\"},"
+	"{\"id\":4,\"name\":\"segment\",\"label\":\"Segment\",\"type\":\"choice\","
+	"\"choices\":[\"Groot\",\"Klein\"]}]";
+
 struct ctx {
-	const json_t *explicit;
+	const json_t *explicit, *custom;
 	struct import_map map;
 	bool mapped;
 	struct import_users users;
@@ -62,6 +69,8 @@ static void check_row(const struct import_row *w)
 		__builtin_trap();
 	for (size_t i = 0; i < w->ntags; i++)
 		ok_text(w->tags[i], 50, true);
+	for (size_t k = 0; k < IMPORT_CUSTOM_MAX; k++)
+		ok_text(w->custom[k], 1000, true);
 }
 
 static int on_record(const struct csvx_record *rec, void *p)
@@ -69,7 +78,7 @@ static int on_record(const struct csvx_record *rec, void *p)
 	struct ctx *c = p;
 	if (rec->index == 0) {
 		struct brug_err err = {0};
-		int rc = import_map_build(rec->field, rec->n, c->explicit, &c->map, &err);
+		int rc = import_map_build(rec->field, rec->n, c->explicit, c->custom, &c->map, &err);
 		if (rc && (rc != BRUG_EVALIDATION || !err.detail[0]))
 			__builtin_trap();
 		c->mapped = !rc;
@@ -100,6 +109,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ctx c = {0};
 	json_t *explicit = mappings[data[0] % 4] ? json_loads(mappings[data[0] % 4], 0, NULL) : NULL;
 	c.explicit = explicit;
+	json_t *custom = json_loads(custom_fields, 0, NULL);
+	c.custom = custom;
 	struct import_user u = {1, (char *)"a@b.nl", (char *)"a"};
 	c.users.v = &u;
 	c.users.n = 1;
@@ -115,5 +126,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	import_map_cleanup(&c.map);
 	arena_cleanup(&c.arena);
 	json_decref(explicit);
+	json_decref(custom);
 	return 0;
 }

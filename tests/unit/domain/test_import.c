@@ -98,7 +98,7 @@ static void map(const char *const *h, size_t n, const char *explicit, struct imp
 	json_t *e = explicit ? json_loads(explicit, 0, NULL) : NULL;
 	if (explicit)
 		assert_non_null(e);
-	assert_int_equal(import_map_build(r->field, r->n, e, m, err), want_rc);
+	assert_int_equal(import_map_build(r->field, r->n, e, NULL, m, err), want_rc);
 	json_decref(e);
 }
 
@@ -167,7 +167,7 @@ static int rows_setup(void **state)
 	struct fx_rows *x = calloc(1, sizeof(*x));
 	struct rec r;
 	const struct csvx_record *h = make(&r, 1, header, NH);
-	assert_int_equal(import_map_build(h->field, h->n, NULL, &x->map, NULL), 0);
+	assert_int_equal(import_map_build(h->field, h->n, NULL, NULL, &x->map, NULL), 0);
 	x->users.n = 2;
 	x->users.v = calloc(2, sizeof(struct import_user));
 	x->users.v[0] = (struct import_user){7, strdup("femke@one.example"), strdup("femke de jong")};
@@ -398,6 +398,77 @@ static void test_keys(void **state)
 	assert_string_equal(buf, "e:p:a@b.nl");
 }
 
+/* Columns named after custom fields (by name or label, folded), their
+ * values checked per type: a number with a decimal comma, a Dutch date, a
+ * choice in any case; a value that does not fit rejects the row. */
+static void test_custom_fields(void **state)
+{
+	(void)state;
+	json_t *fields = json_loads(
+		"[{\"id\":7,\"name\":\"klantnummer\",\"label\":\"Klantnummer\",\"type\":\"text\"},"
+		"{\"id\":8,\"name\":\"omzet\",\"label\":\"Omzet (EUR)\",\"type\":\"number\"},"
+		"{\"id\":9,\"name\":\"sinds\",\"label\":\"Klant sinds\",\"type\":\"date\"},"
+		"{\"id\":10,\"name\":\"segment\",\"label\":\"Segment\",\"type\":\"choice\","
+		"\"choices\":[\"Groot\",\"Klein\"]}]",
+		0, NULL);
+	assert_non_null(fields);
+	const char *h[] = {"Naam", "KLANTNUMMER", "omzet (eur)", "Klant sinds", "Seg"};
+	struct rec x;
+	struct import_map m;
+	struct brug_err err = {0};
+	json_t *e = json_loads("{\"Seg\":\"custom:segment\"}", 0, NULL);
+	assert_int_equal(import_map_build(make(&x, 1, h, 5)->field, 5, e, fields, &m, &err), 0);
+	json_decref(e);
+	assert_int_equal(m.ncustom, 4);
+	assert_int_equal(m.custom_col[0], 1);
+	assert_int_equal(m.custom_col[1], 2);
+	assert_int_equal(m.custom_col[2], 3);
+	assert_int_equal(m.custom_col[3], 4);
+	assert_int_equal(json_array_size(m.ignored), 0);
+	const json_t *c = json_array_get(m.columns, 1);
+	assert_string_equal(jx_str(c, "field"), "custom:klantnummer");
+	assert_string_equal(jx_str(c, "custom_label"), "Klantnummer");
+
+	struct import_users users = {0};
+	struct arena a;
+	arena_init(&a);
+	struct import_row w;
+	bool blank = false;
+	const char *good[] = {"Acme", " K-001 ", "1.234,5", "1-2-2024", "klein"};
+	/* "1.234,5" is no number brug reads (a thousands point); "1234,5" is */
+	assert_false(import_row_read(&m, make(&x, 2, good, 5), &users, &a, &w, &blank));
+	assert_string_equal(w.code, "custom");
+	assert_string_equal(w.field, "custom:omzet");
+	assert_string_equal(w.value, "1.234,5");
+	assert_string_equal(w.reason, "not a valid number for omzet");
+	good[2] = "1234,5";
+	assert_true(import_row_read(&m, make(&x, 2, good, 5), &users, &a, &w, &blank));
+	assert_string_equal(w.custom[0], "K-001");
+	assert_string_equal(w.custom[1], "1234.5");
+	assert_string_equal(w.custom[2], "2024-02-01");
+	assert_string_equal(w.custom[3], "Klein");
+	const char *empty[] = {"Acme", "", "", "", ""};
+	assert_true(import_row_read(&m, make(&x, 3, empty, 5), &users, &a, &w, &blank));
+	for (size_t k = 0; k < 4; k++)
+		assert_null(w.custom[k]);
+	const char *bad[][5] = {{"Acme", "", "", "31-02-2024", ""}, {"Acme", "", "", "", "Middel"}};
+	const char *why[] = {"not a valid date for sinds", "not a valid choice for segment"};
+	for (size_t i = 0; i < 2; i++) {
+		assert_false(import_row_read(&m, make(&x, 4, bad[i], 5), &users, &a, &w, &blank));
+		assert_string_equal(w.reason, why[i]);
+	}
+	/* an explicit mapping to a custom field the organisation lacks */
+	e = json_loads("{\"Seg\":\"custom:kleur\"}", 0, NULL);
+	import_map_cleanup(&m);
+	assert_int_equal(import_map_build(make(&x, 1, h, 5)->field, 5, e, fields, &m, &err),
+			 BRUG_EVALIDATION);
+	assert_non_null(strstr(err.detail, "unknown field \"custom:kleur\""));
+	json_decref(e);
+	import_map_cleanup(&m);
+	arena_cleanup(&a);
+	json_decref(fields);
+}
+
 int main(void)
 {
 	jx_init();
@@ -408,6 +479,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_row_values, rows_setup, rows_teardown),
 		cmocka_unit_test_setup_teardown(test_row_refused, rows_setup, rows_teardown),
 		cmocka_unit_test(test_keys),
+		cmocka_unit_test(test_custom_fields),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
