@@ -362,6 +362,12 @@ int db_copy(struct db *from, struct db *to, FILE *report, struct brug_err *err)
 		rc = db_finish(to, rc);
 	}
 	db_read_end(from);
+	/* fresh statistics for the planner: until autovacuum gets round to
+	 * the new tables, PostgreSQL would guess, and guess badly, for the
+	 * first queries (search's index among them); SQLite's planner runs
+	 * without statistics on purpose (see domain/search.c) */
+	if (!rc && !is_lite(to) && (rc = db_exec(to, "ANALYZE", DB_NOARGS)))
+		brug_failf(err, rc, "error.database", NULL, "ANALYZE after the copy failed");
 	for (int i = 0; i < n; i++)
 		table_cleanup(&t[i]);
 	return rc;
