@@ -45,6 +45,8 @@ static void group_add(struct group *g, const char *term, int64_t df)
 		if (!strcmp(g->terms[i], term))
 			return;
 	g->terms = xrealloc(g->terms, (g->nterms + 1) * sizeof(*g->terms));
+	g->df = xrealloc(g->df, (g->nterms + 1) * sizeof(*g->df));
+	g->df[g->nterms] = df;
 	g->terms[g->nterms++] = xstrdup(term);
 	g->est = df > EST_MAX / 4 - g->est ? EST_MAX / 4 : g->est + df;
 }
@@ -290,6 +292,7 @@ void search_plan_free(struct search_plan *p)
 		for (size_t k = 0; k < p->grp[i].nterms; k++)
 			free(p->grp[i].terms[k]);
 		free(p->grp[i].terms);
+		free(p->grp[i].df);
 	}
 	for (size_t i = 0; i < p->ncur; i++)
 		free(p->cur[i].buf.v);
@@ -303,28 +306,39 @@ void search_plan_free(struct search_plan *p)
 
 /* ---- the walk ----------------------------------------------------------------- */
 
+/* The share of the kind's objects that group g matches, guessed from the
+ * df of its terms as if they were independent: 1 - prod(1 - df / span).
+ * (Summing would count an object with two of them, "klanten" and its stem
+ * "klant", twice.) 1 for a wide group or an unknown span. */
+static double group_share(const struct search_plan *p, const struct group *g)
+{
+	if (g->wide || p->span <= 0)
+		return 1;
+	double miss = 1;
+	for (size_t i = 0; i < g->nterms; i++)
+		miss *= g->df[i] < p->span ? 1 - (double)g->df[i] / (double)p->span : 0;
+	return 1 - miss;
+}
+
 /* The size of the next batch: enough candidates for the need more matches
- * at the rate expected, half as many again, between batch_first and
- * batch_max. Before any batch the rate is guessed from the df of the
- * groups to check against the kind's id span, as if words were
- * independent; then it is the rate seen (with one match and one candidate
- * added, so a batch that matched nothing still counts). Without groups to
- * check, every candidate matches. */
+ * at the rate expected, twice as many for luck (a round trip saved is
+ * worth more than a few candidates checked), between batch_first and
+ * batch_max. Before any batch the rate is guessed from the groups to check
+ * (group_share, as if words were independent); then it is the rate seen
+ * (with one match and one candidate added, so a batch that matched
+ * nothing still counts). Without groups to check, every candidate
+ * matches. */
 static size_t next_batch(const struct search_plan *p, size_t need)
 {
 	if (!p->ncheck)
 		return need;
 	double rate = 1;
-	if (p->seen) {
+	if (p->seen)
 		rate = (double)(p->passed + 1) / (double)(p->seen + 1);
-	} else if (p->span > 0) {
-		for (size_t i = 0; i < p->ncheck; i++) {
-			const struct group *g = &p->grp[p->check[i]];
-			if (!g->wide && g->est < p->span)
-				rate *= (double)g->est / (double)p->span;
-		}
-	}
-	double want = 1.5 * (double)need / (rate > 1e-9 ? rate : 1e-9) + 1;
+	else
+		for (size_t i = 0; i < p->ncheck; i++)
+			rate *= group_share(p, &p->grp[p->check[i]]);
+	double want = 2 * (double)need / (rate > 1e-9 ? rate : 1e-9) + 1;
 	if (want > (double)search_lim.batch_max)
 		return search_lim.batch_max;
 	return want < (double)search_lim.batch_first ? search_lim.batch_first : (size_t)want;

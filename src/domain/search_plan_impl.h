@@ -74,6 +74,7 @@ struct cursor {
 struct group {
 	const struct textfold_group *g;
 	char **terms;  /* the terms in the index it stands for (owned) */
+	int64_t *df;   /* the df of each */
 	size_t nterms;
 	int64_t est;   /* index entries: the sum of their df; EST_MAX when wide */
 	int64_t least; /* when wide: the sum of the df of the terms read */
