@@ -14,6 +14,7 @@ int api_ops_readyz(struct req *req, struct resp *resp);
 int api_ops_metrics(struct req *req, struct resp *resp);
 /* assets.c */
 int api_assets_get(struct req *req, struct resp *resp);
+int api_assets_openapi(struct req *req, struct resp *resp);
 /* session.c */
 int api_session_form(struct req *req, struct resp *resp);
 int api_session_create(struct req *req, struct resp *resp);

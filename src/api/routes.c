@@ -22,6 +22,8 @@ const struct route routes[] = {
 	 "Stylesheets, scripts and images"},
 	{"GET", "/favicon.ico", api_assets_get, R_ROOT | R_PUBLIC | R_NOLOG, 0, 0, NULL,
 	 "The site icon"},
+	{"GET", "/openapi.json", api_assets_openapi, R_API | R_PUBLIC, 0, 0, NULL,
+	 "This API described in OpenAPI 3.1"},
 
 	/* signing in */
 	{"GET", "/login", api_session_form, R_PAGE | R_PUBLIC, 0, 0, "login", "Sign-in form"},

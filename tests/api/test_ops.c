@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Operations endpoints and static files: liveness, readiness (and 503
  * while draining), Prometheus metrics counted by route pattern and status,
- * and assets with ETags, revalidation and 404s. */
+ * assets with ETags, revalidation and 404s, and the OpenAPI document. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -254,6 +254,44 @@ static void test_assets(void **state)
 	result_free(&r);
 }
 
+/* The OpenAPI document: public, the embedded docs/openapi.json byte for
+ * byte, cacheable with an ETag that revalidates. */
+static void test_openapi(void **state)
+{
+	struct harness *h = *state;
+	const struct embedded_file *f = embedded_find("openapi.json");
+	assert_non_null(f);
+	struct result r;
+	h_call(h, AS_ANON, "GET", "/api/v1/openapi.json", NULL, NULL, NULL, &r);
+	check_status(&r, 200);
+	assert_string_equal(r.content_type, "application/json");
+	assert_memory_equal(r.body, f->data, f->len);
+	assert_int_equal(strlen(r.body), f->len);
+	check_json(&r, "openapi", "3.1.0");
+	check_json(&r, "info.title", "brug");
+	check_header(&r, "Cache-Control", "public, max-age=3600");
+	char etag[128];
+	assert_true(result_header(&r, "ETag", 0, etag, sizeof(etag)));
+	result_free(&r);
+
+	char inm[200];
+	snprintf(inm, sizeof(inm), "if-none-match: %s\n", etag);
+	h_call(h, AS_ANON, "GET", "/api/v1/openapi.json", NULL, NULL, inm, &r);
+	check_status(&r, 304);
+	result_free(&r);
+	/* a signed-in client gets it too; only GET and HEAD */
+	static const struct http_case cases[] = {
+		{AS_EMPLOYEE, "GET", "/api/v1/openapi.json", NULL, NULL, NULL, 200, "openapi", "3.1.0",
+		 NULL},
+		{AS_ANON, "HEAD", "/api/v1/openapi.json", NULL, NULL, NULL, 200, NULL, NULL, NULL},
+		{AS_ADMIN, "POST", "/api/v1/openapi.json", NULL, "{}", NULL, 405, "error",
+		 "method_not_allowed", NULL},
+		{AS_ANON, "GET", "/openapi.json", NULL, NULL, "accept: application/json\n", 404, "error",
+		 "not_found", NULL},
+	};
+	run_http_cases(h, cases, N(cases));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -261,6 +299,7 @@ int main(void)
 		cmocka_unit_test(test_draining),
 		cmocka_unit_test(test_metrics),
 		cmocka_unit_test(test_assets),
+		cmocka_unit_test(test_openapi),
 	};
 	return cmocka_run_group_tests(tests, harness_setup, harness_teardown);
 }

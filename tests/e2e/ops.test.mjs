@@ -245,3 +245,19 @@ test('--dev reads templates, catalogs and static files live from --web-dir', asy
   // and the server without --dev is untouched
   assert.doesNotMatch(await (await fetch(srv.url('/login'))).text(), /data-dev/);
 });
+
+test('/api/v1/openapi.json is docs/openapi.json, for anyone', async () => {
+  const fs = await import('node:fs/promises');
+  const path = await import('node:path');
+  const { ROOT } = await import('./lib.mjs');
+  const file = await fs.readFile(path.join(ROOT, 'docs', 'openapi.json'));
+  const r = await fetch(srv.url('/api/v1/openapi.json'));
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('content-type'), 'application/json');
+  assert.match(r.headers.get('cache-control'), /max-age=/);
+  const body = Buffer.from(await r.arrayBuffer());
+  assert.ok(body.equals(file), 'the served document is the file in the source, byte for byte');
+  const doc = JSON.parse(body.toString('utf8'));
+  assert.equal(doc.openapi, '3.1.0');
+  assert.equal(doc.info.version, VERSION);
+});
