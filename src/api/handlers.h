@@ -92,6 +92,16 @@ int api_crm_settings_show(struct req *req, struct resp *resp);
 int api_custom_fields_list(struct req *req, struct resp *resp);
 int api_custom_fields_create(struct req *req, struct resp *resp);
 int api_custom_fields_delete(struct req *req, struct resp *resp);
+/* surveys.c */
+int api_surveys_list(struct req *req, struct resp *resp);
+int api_surveys_new(struct req *req, struct resp *resp);
+int api_surveys_create(struct req *req, struct resp *resp);
+int api_surveys_show(struct req *req, struct resp *resp);
+int api_surveys_update(struct req *req, struct resp *resp);
+int api_survey_questions_create(struct req *req, struct resp *resp);
+int api_survey_questions_update(struct req *req, struct resp *resp);
+int api_survey_questions_delete(struct req *req, struct resp *resp);
+int api_survey_questions_move(struct req *req, struct resp *resp);
 /* search.c */
 int api_search(struct req *req, struct resp *resp);
 /* duplicates.c */

@@ -362,11 +362,17 @@ static int update_row(struct db *db, int64_t org, const json_t *old, bool frozen
 		.text_en = q->text_en ? q->text_en : jx_str(old, "text_en"),
 		.options = q->options,
 	};
-	/* options not given: kept for the same type, the defaults for another */
-	if (!m.options && !strcmp(m.type, jx_str(old, "type")))
-		m.options = json_object_get(old, "options");
 	json_t *opts = NULL;
 	char *text = NULL;
+	/* options not given: kept when they fit the type (single to multiple),
+	 * else the type's defaults */
+	if (!m.options) {
+		m.options = json_object_get(old, "options");
+		if (strcmp(m.type, jx_str(old, "type")) && survey_question_check(&m, &opts, NULL))
+			m.options = NULL;
+		json_decref(opts);
+		opts = NULL;
+	}
 	int rc = frozen ? check_frozen_id(old, m.key, m.type, err) : 0;
 	if (!rc)
 		rc = survey_question_check(&m, &opts, err);
