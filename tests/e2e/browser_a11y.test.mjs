@@ -23,7 +23,7 @@ const skip = (!existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}`) || (!exists
 const RULES = { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations', 'incomplete'] };
 
 const crm = {};
-let o, srv, tok, browser, axeSource, team, other;
+let o, srv, tok, browser, axeSource, team, other, survey, surveyActive;
 const scope = fileScope();
 before(async () => {
   if (skip) return;
@@ -36,6 +36,13 @@ before(async () => {
   team = (await api(srv.base, tok, 'POST', '/teams', { name: 'Klantenservice', description: 'Telefoon, mail en chat.' })).body;
   assert.equal((await api(srv.base, tok, 'POST', `/teams/${team.id}/members`, { user_id: other.id, lead: true })).status, 200);
   assert.equal((await api(srv.base, tok, 'POST', `/teams/${team.id}/members`, { user_id: 1, lead: false })).status, 200);
+  // surveys: a draft from a template with a choice question, and an active one
+  survey = (await api(srv.base, tok, 'POST', '/surveys', { template: 'nps_relationship', name: 'NPS 2026' })).body;
+  assert.equal((await api(srv.base, tok, 'POST', `/surveys/${survey.id}/questions`, { type: 'single', text_nl: 'Welk kanaal?', text_en: 'Which channel?',
+    options: { choices: [{ key: 'tel', nl: 'Telefoon', en: 'Phone' }, { key: 'mail', nl: 'E-mail', en: 'Email' }] } })).status, 201);
+  surveyActive = (await api(srv.base, tok, 'POST', '/surveys', { template: 'perception' })).body;
+  assert.equal((await api(srv.base, tok, 'PATCH', `/surveys/${surveyActive.id}`, { status: 'active' })).status, 200);
+  assert.equal((await api(srv.base, tok, 'DELETE', `/surveys/${surveyActive.id}/questions/${surveyActive.questions[0].id}`)).status, 200);
   // custom fields of every type, so the relation forms show them
   for (const f of [{ name: 'contract', label: 'Contract', type: 'choice', choices: ['brons', 'zilver', 'goud'] },
     { name: 'klant_sinds', label: 'Klant sinds', type: 'date' }, { name: 'medewerkers', label: 'Medewerkers', type: 'number' },
@@ -101,6 +108,16 @@ const PAGES = [
     assert.equal(await p.locator('#name[aria-invalid="true"]').count(), 1, 'the form shows its error');
   }],
   ['edit team', async (p) => { await p.goto(srv.url(`/teams/${team.id}/edit`)); }],
+  ['surveys', async (p) => { await p.goto(srv.url('/surveys')); }],
+  ['new survey', async (p) => { await p.goto(srv.url('/surveys/new')); }],
+  ['survey (draft)', async (p) => { await p.goto(srv.url(`/surveys/${survey.id}`)); }],
+  ['survey (active, a retired question)', async (p) => { await p.goto(srv.url(`/surveys/${surveyActive.id}`)); }],
+  ['survey question with errors', async (p) => {
+    await p.goto(srv.url(`/surveys/${survey.id}`));
+    await p.selectOption('#type', 'single');
+    await Promise.all([p.waitForNavigation(), p.click('form[action$="/questions"] button[type="submit"]')]);
+    assert.equal(await p.locator('#text_nl[aria-invalid="true"]').count(), 1, 'the form shows its error');
+  }],
   ['tokens', async (p) => { await p.goto(srv.url('/tokens')); }],
   ['tokens with a fresh token', async (p) => {
     await p.goto(srv.url('/tokens'));
