@@ -15,6 +15,7 @@
 #include <utf8proc.h>
 
 #include "core/rc.h"
+#include "util/textfold_impl.h"
 #include "util/utf8.h"
 #include "util/xmalloc.h"
 
@@ -27,39 +28,6 @@ struct splitter {
 	size_t cap;
 	struct sb_stemmer *sb[2];
 };
-
-static int32_t cp_at(const char *f, size_t len, size_t i, size_t *next)
-{
-	utf8proc_int32_t cp;
-	utf8proc_ssize_t k =
-	        utf8proc_iterate((const utf8proc_uint8_t *)f + i, (utf8proc_ssize_t)(len - i), &cp);
-	if (k <= 0) { /* folded text is well-formed: not reached */
-		*next = i + 1;
-		return 0xFFFD;
-	}
-	*next = i + (size_t)k;
-	return cp;
-}
-
-static bool is_word_cp(int32_t cp)
-{
-	if (cp < 0x80)
-		return (cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9') ||
-		       (cp >= 'A' && cp <= 'Z');
-	switch (utf8proc_category(cp)) {
-	case UTF8PROC_CATEGORY_LU:
-	case UTF8PROC_CATEGORY_LL:
-	case UTF8PROC_CATEGORY_LT:
-	case UTF8PROC_CATEGORY_LM:
-	case UTF8PROC_CATEGORY_LO:
-	case UTF8PROC_CATEGORY_ND:
-	case UTF8PROC_CATEGORY_NL:
-	case UTF8PROC_CATEGORY_NO:
-		return true;
-	default:
-		return false;
-	}
-}
 
 static bool is_symbol_cp(int32_t cp)
 {
@@ -145,7 +113,7 @@ static size_t nt_len(const char *f, size_t len, size_t i)
 		q = 3;
 	if (!q || i + q >= len || f[i + q] != 't')
 		return 0;
-	if (i + q + 1 < len && is_word_cp(cp_at(f, len, i + q + 1, &next)))
+	if (i + q + 1 < len && tf_is_word_cp(tf_cp_at(f, len, i + q + 1, &next)))
 		return 0;
 	return q + 1;
 }
@@ -155,13 +123,13 @@ static void split_folded(struct splitter *sp, const char *f, size_t len)
 	bool brk = false;
 	size_t i = 0, next;
 	while (i < len) {
-		int32_t cp = cp_at(f, len, i, &next);
+		int32_t cp = tf_cp_at(f, len, i, &next);
 		if (is_symbol_cp(cp)) {
 			word_push(sp, f + i, next - i, "", brk, false);
 			brk = false;
-		} else if (is_word_cp(cp)) {
+		} else if (tf_is_word_cp(cp)) {
 			size_t s = i, e = next, nx;
-			while (e < len && is_word_cp(cp_at(f, len, e, &nx)))
+			while (e < len && tf_is_word_cp(tf_cp_at(f, len, e, &nx)))
 				e = nx;
 			size_t nt = f[e - 1] == 'n' ? nt_len(f, len, e) : 0;
 			size_t after = e + nt;
