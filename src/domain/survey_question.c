@@ -287,6 +287,19 @@ static int question_get(struct db *db, int64_t org, int64_t survey, int64_t id, 
 	return rc < 0 ? rc : 0;
 }
 
+/* The survey's status and question id of it, inside the caller's
+ * transaction; with live, a retired question is BRUG_ECONFLICT. */
+static int question_of(struct db *db, int64_t org, int64_t survey, int64_t id, bool live,
+		       char **status, json_t **q, struct brug_err *err)
+{
+	int rc = survey_status(db, org, survey, status, err);
+	if (!rc)
+		rc = question_get(db, org, survey, id, q, err);
+	if (!rc && live && !json_is_null(json_object_get(*q, "retired_at")))
+		rc = brug_fail(err, BRUG_ECONFLICT, "error.survey_question_retired", NULL);
+	return rc;
+}
+
 int survey_question_list(struct db *db, int64_t org, int64_t survey, json_t **out)
 {
 	struct db_rows *r = NULL;
@@ -402,11 +415,7 @@ int survey_question_update(struct db *db, const struct actor *who, int64_t surve
 	int rc = db_begin(db);
 	if (rc)
 		return rc;
-	rc = survey_status(db, who->org_id, survey, &status, err);
-	if (!rc)
-		rc = question_get(db, who->org_id, survey, id, &old, err);
-	if (!rc && !json_is_null(json_object_get(old, "retired_at")))
-		rc = brug_fail(err, BRUG_ECONFLICT, "error.survey_question_retired", NULL);
+	rc = question_of(db, who->org_id, survey, id, true, &status, &old, err);
 	if (!rc)
 		rc = update_row(db, who->org_id, old, strcmp(status, "draft") != 0, q, err);
 	if (!rc)
@@ -426,9 +435,7 @@ int survey_question_remove(struct db *db, const struct actor *who, int64_t surve
 	int rc = db_begin(db);
 	if (rc)
 		return rc;
-	rc = survey_status(db, who->org_id, survey, &status, err);
-	if (!rc)
-		rc = question_get(db, who->org_id, survey, id, &old, err);
+	rc = question_of(db, who->org_id, survey, id, false, &status, &old, err);
 	if (rc)
 		goto out;
 	retire = strcmp(status, "draft") != 0;
@@ -463,11 +470,7 @@ int survey_question_move(struct db *db, const struct actor *who, int64_t survey,
 	int rc = db_begin(db);
 	if (rc)
 		return rc;
-	rc = survey_status(db, who->org_id, survey, &status, err);
-	if (!rc)
-		rc = question_get(db, who->org_id, survey, id, &q, err);
-	if (!rc && !json_is_null(json_object_get(q, "retired_at")))
-		rc = brug_fail(err, BRUG_ECONFLICT, "error.survey_question_retired", NULL);
+	rc = question_of(db, who->org_id, survey, id, true, &status, &q, err);
 	if (rc)
 		goto out;
 	pos = jx_int(q, "position", 0);
