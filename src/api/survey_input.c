@@ -75,7 +75,9 @@ static json_t *form_options(struct input *in, const char *type)
 		const char *c = in_text(in, "choices", IN_MULTILINE, 20000);
 		json_object_set_new(o, "choices", form_choices(c));
 	} else if (!strcmp(type, "text")) {
-		if (in_has(in, "max_length") && *in_text(in, "max_length", 0, 10))
+		/* in_text is NULL for a value it refuses (and records why) */
+		const char *ml = in_has(in, "max_length") ? in_text(in, "max_length", 0, 10) : NULL;
+		if (ml && *ml)
 			jx_set_int(o, "max", in_int(in, "max_length", 0, 1, 10000, 2000));
 	} else if (strcmp(type, "yesno")) {
 		static const char *const labels[] = {"low_nl", "low_en", "high_nl", "high_en"};

@@ -3,6 +3,7 @@
  * the kind's settings; see survey.h. Questions live in survey_question.c. */
 #include "domain/survey.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -253,12 +254,23 @@ static int check_change(struct db *db, int64_t org, const json_t *old,
 		return brug_fail(err, BRUG_ECONFLICT, "error.survey_status", "status");
 	if (strcmp(was, "draft") && strcmp(m->kind, jx_str(old, "kind")))
 		return brug_fail(err, BRUG_ECONFLICT, "error.survey_frozen_kind", "kind");
-	if (!strcmp(was, "draft") && !strcmp(m->status, "active")) {
-		json_t *qs = json_object_get(old, "questions");
-		if (!json_array_size(qs))
+	if (strcmp(was, "active") && !strcmp(m->status, "active")) {
+		/* a retired question does not count: it is asked no more */
+		size_t i, live = 0;
+		json_t *q;
+		json_array_foreach(json_object_get(old, "questions"), i, q)
+			live += json_is_null(json_object_get(q, "retired_at"));
+		if (!live)
 			return brug_fail(err, BRUG_ECONFLICT, "error.survey_no_questions", "status");
 	}
 	return m->owner_id ? check_owner(db, org, m->owner_id, err) : 0;
+}
+
+int survey_lock(struct db *db, int64_t org, int64_t id)
+{
+	char name[64];
+	snprintf(name, sizeof(name), "brug.survey.%lld.%lld", (long long)org, (long long)id);
+	return db_lock(db, name);
 }
 
 int survey_update(struct db *db, const struct actor *who, int64_t id, const struct survey_fields *f,
@@ -269,7 +281,9 @@ int survey_update(struct db *db, const struct actor *who, int64_t id, const stru
 	int rc = db_begin(db);
 	if (rc)
 		return rc;
-	rc = survey_get(db, who->org_id, id, &old);
+	rc = survey_lock(db, who->org_id, id);
+	if (!rc)
+		rc = survey_get(db, who->org_id, id, &old);
 	if (rc == BRUG_ENOTFOUND)
 		brug_fail(err, rc, "error.survey_not_found", NULL);
 	if (rc)

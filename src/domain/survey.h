@@ -50,6 +50,11 @@ int survey_get(struct db *db, int64_t org, int64_t id, json_t **out);
  * (listing.h shape; each item has a question count). */
 int survey_list(struct db *db, int64_t org, const char *status, struct listing page,
 		json_t **out);
+/* Inside a transaction, before reading the survey to change it or its
+ * questions: waits for any other transaction doing the same to end, so
+ * the rules (a frozen active survey, at least one live question, at most
+ * 50) hold also when PostgreSQL runs two such requests side by side. */
+int survey_lock(struct db *db, int64_t org, int64_t id);
 /* Changes a survey. Status moves draft -> active (with at least one
  * question), active -> closed and closed -> active; any other move is
  * BRUG_ECONFLICT on "status", as is a change of kind after the draft. */

@@ -9,6 +9,7 @@
 
 #include "domain/audit.h"
 #include "domain/check.h"
+#include "domain/survey.h"
 #include "util/clock.h"
 #include "util/jx.h"
 
@@ -168,12 +169,15 @@ int survey_question_check(const struct survey_question_fields *q, json_t **out,
 	return rc;
 }
 
-/* The survey's status; a survey of another organisation is not found. */
+/* The survey's status, under its lock (survey_lock); a survey of another
+ * organisation is not found. */
 static int survey_status(struct db *db, int64_t org, int64_t survey, char **status,
 			 struct brug_err *err)
 {
-	int rc = db_text_query(db, status, "SELECT status FROM surveys WHERE org_id = ? AND id = ?",
-			       DB_ARGS(DB_I(org), DB_I(survey)));
+	int rc = survey_lock(db, org, survey);
+	if (!rc)
+		rc = db_text_query(db, status, "SELECT status FROM surveys WHERE org_id = ? AND id = ?",
+				   DB_ARGS(DB_I(org), DB_I(survey)));
 	if (rc == BRUG_ENOTFOUND)
 		brug_fail(err, rc, "error.survey_not_found", NULL);
 	return rc;
@@ -439,6 +443,16 @@ int survey_question_remove(struct db *db, const struct actor *who, int64_t surve
 	if (rc)
 		goto out;
 	retire = strcmp(status, "draft") != 0;
+	int64_t live = 0;
+	if (retire && json_is_null(json_object_get(old, "retired_at")))
+		rc = db_int_query(db, &live,
+				  "SELECT COUNT(*) FROM survey_questions WHERE org_id = ?"
+				  " AND survey_id = ? AND retired_at IS NULL",
+				  DB_ARGS(DB_I(who->org_id), DB_I(survey)));
+	if (!rc && retire && live == 1)
+		rc = brug_fail(err, BRUG_ECONFLICT, "error.survey_last_question", NULL);
+	if (rc)
+		goto out;
 	if (retire)
 		rc = db_exec(db,
 			     "UPDATE survey_questions SET retired_at = COALESCE(retired_at, ?)"

@@ -241,6 +241,22 @@ static void test_active_rules(void **state)
 		{AS_MANAGER, "PATCH", s, "{\"status\":\"active\"}", 200, "status", "active"},
 	};
 	run_cases(h, cases, N(cases));
+	/* the last live question stays: an active survey asks something */
+	h_call(h, AS_MANAGER, "GET", s, NULL, NULL, NULL, &r);
+	check_status(&r, 200);
+	json_t *live = json_incref(jpath(r.json, "questions"));
+	result_free(&r);
+	size_t n = json_array_size(live);
+	assert_true(n >= 1);
+	for (size_t i = 0; i < n; i++) {
+		char q[128];
+		snprintf(q, sizeof(q), "%s/%lld", qs,
+			 (long long)json_integer_value(json_object_get(json_array_get(live, i), "id")));
+		h_call(h, AS_MANAGER, "DELETE", q, NULL, NULL, NULL, &r);
+		check_status(&r, i + 1 < n ? 200 : 409);
+		result_free(&r);
+	}
+	json_decref(live);
 	/* a draft's question is deleted outright */
 	char nps_s[64];
 	snprintf(nps_s, sizeof(nps_s), "/api/v1/surveys/%lld", (long long)nps_id);
@@ -285,6 +301,13 @@ static void test_pages(void **state)
 	h_form(h, AS_SESSION, NULL, "/surveys", "template=&name=&kind=link", &r);
 	check_status(&r, 422);
 	check_body(&r, "Dit veld is verplicht.");
+	result_free(&r);
+	/* a value the form reader refuses (over 10 characters) is a 422, not a crash */
+	h_form(h, AS_SESSION, NULL, qs, "type=text&text_nl=Toelichting&max_length=12345678901", &r);
+	check_status(&r, 422);
+	result_free(&r);
+	h_form(h, AS_SESSION, NULL, qs, "type=text&text_nl=Toelichting&max_length=1%092", &r);
+	check_status(&r, 422);
 	result_free(&r);
 	/* a choice question from the form's lines */
 	h_form(h, AS_SESSION, NULL, qs,
