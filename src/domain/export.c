@@ -94,32 +94,10 @@ static int read_rows(struct db *db, int64_t org, const struct export_select *sel
 	struct buf sql;
 	buf_init(&sql, 0);
 	struct db_arg args[DB_ARGS_MAX];
-	size_t n = 0;
-	buf_adds(&sql, "SELECT " GET_COLUMNS EXTRA_COLUMNS
-		       " FROM relations r WHERE r.org_id = ? AND r.erased_at IS NULL");
-	args[n++] = DB_I(org);
-	if (sel->status == REL_ACTIVE)
-		buf_adds(&sql, " AND r.archived_at IS NULL");
-	else if (sel->status == REL_ARCHIVED)
-		buf_adds(&sql, " AND r.archived_at IS NOT NULL");
-	if (sel->kind) {
-		buf_adds(&sql, " AND r.kind = ?");
-		args[n++] = DB_T(sel->kind);
-	}
-	if (sel->type) {
-		buf_adds(&sql, " AND r.type = ?");
-		args[n++] = DB_T(sel->type);
-	}
-	if (sel->owner_id) {
-		buf_adds(&sql, " AND r.owner_id = ?");
-		args[n++] = DB_I(sel->owner_id);
-	}
-	if (tag_key) {
-		buf_adds(&sql, " AND EXISTS (SELECT 1 FROM relation_tags rt JOIN tags t"
-			       " ON t.org_id = rt.org_id AND t.id = rt.tag_id WHERE rt.org_id = r.org_id"
-			       " AND rt.relation_id = r.id AND t.sort_key = ?)");
-		args[n++] = DB_T(tag_key);
-	}
+	buf_adds(&sql, "SELECT " GET_COLUMNS EXTRA_COLUMNS);
+	const struct relation_filter f = {.kind = sel->kind, .type = sel->type, .tag = sel->tag,
+					  .owner_id = sel->owner_id, .status = sel->status};
+	size_t n = relation_where(&sql, args, org, &f, tag_key);
 	if (sel->n_ids) {
 		buf_adds(&sql, " AND r.id IN");
 		placeholders(&sql, sel->n_ids);

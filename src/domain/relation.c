@@ -340,41 +340,48 @@ static const char *order_of(const struct relation_filter *f)
 	return orders[s][f->desc ? 1 : 0];
 }
 
+size_t relation_where(struct buf *sql, struct db_arg *args, int64_t org,
+		      const struct relation_filter *f, const char *tag_key)
+{
+	size_t n = 0;
+	buf_adds(sql, " FROM relations r WHERE r.org_id = ? AND r.erased_at IS NULL");
+	args[n++] = DB_I(org);
+	if (f->status == REL_ACTIVE)
+		buf_adds(sql, " AND r.archived_at IS NULL");
+	else if (f->status == REL_ARCHIVED)
+		buf_adds(sql, " AND r.archived_at IS NOT NULL");
+	if (f->kind) {
+		buf_adds(sql, " AND r.kind = ?");
+		args[n++] = DB_T(f->kind);
+	}
+	if (f->type) {
+		buf_adds(sql, " AND r.type = ?");
+		args[n++] = DB_T(f->type);
+	}
+	if (f->owner_id) {
+		buf_adds(sql, " AND r.owner_id = ?");
+		args[n++] = DB_I(f->owner_id);
+	}
+	if (f->parent_id) {
+		buf_adds(sql, " AND r.parent_id = ?");
+		args[n++] = DB_I(f->parent_id);
+	}
+	if (tag_key) {
+		buf_adds(sql, " AND EXISTS (SELECT 1 FROM relation_tags rt JOIN tags t"
+			      " ON t.org_id = rt.org_id AND t.id = rt.tag_id WHERE rt.org_id = r.org_id"
+			      " AND rt.relation_id = r.id AND t.sort_key = ?)");
+		args[n++] = DB_T(tag_key);
+	}
+	return n;
+}
+
 int relation_list(struct db *db, int64_t org, const struct relation_filter *f, json_t **out)
 {
 	struct buf from;
 	buf_init(&from, 0);
-	struct db_arg args[8];
-	size_t n = 0;
-	buf_adds(&from, " FROM relations r WHERE r.org_id = ? AND r.erased_at IS NULL");
-	args[n++] = DB_I(org);
-	if (f->status == REL_ACTIVE)
-		buf_adds(&from, " AND r.archived_at IS NULL");
-	else if (f->status == REL_ARCHIVED)
-		buf_adds(&from, " AND r.archived_at IS NOT NULL");
-	if (f->kind) {
-		buf_adds(&from, " AND r.kind = ?");
-		args[n++] = DB_T(f->kind);
-	}
-	if (f->type) {
-		buf_adds(&from, " AND r.type = ?");
-		args[n++] = DB_T(f->type);
-	}
-	if (f->owner_id) {
-		buf_adds(&from, " AND r.owner_id = ?");
-		args[n++] = DB_I(f->owner_id);
-	}
-	if (f->parent_id) {
-		buf_adds(&from, " AND r.parent_id = ?");
-		args[n++] = DB_I(f->parent_id);
-	}
+	struct db_arg args[RELATION_WHERE_ARGS];
 	char *tag_key = f->tag ? relation_sort_key(f->tag) : NULL;
-	if (tag_key) {
-		buf_adds(&from, " AND EXISTS (SELECT 1 FROM relation_tags rt JOIN tags t"
-				" ON t.org_id = rt.org_id AND t.id = rt.tag_id WHERE rt.org_id = r.org_id"
-				" AND rt.relation_id = r.id AND t.sort_key = ?)");
-		args[n++] = DB_T(tag_key);
-	}
+	size_t n = relation_where(&from, args, org, f, tag_key);
 	int rc = listing_query(db, LIST_COLUMNS, buf_str(&from), order_of(f), args, n, f->page, out);
 	free(tag_key);
 	buf_cleanup(&from);

@@ -15,6 +15,7 @@
 #include "db/db.h"
 #include "domain/listing.h"
 #include "domain/principal.h"
+#include "util/buf.h"
 
 /* What a create or update sets. For an update, NULL (or -1 for the ids)
  * leaves a value unchanged; for a create NULL means the default.
@@ -70,6 +71,15 @@ struct relation_filter {
 	bool desc;
 	struct listing page;
 };
+
+/* Appends to sql " FROM relations r WHERE ..." selecting org's relations
+ * (not erased) that pass f's status, kind, type, owner, parent and tag
+ * (tag_key: relation_sort_key of f->tag, or NULL), and its arguments to
+ * args (room for RELATION_WHERE_ARGS); returns how many. The list and the
+ * exports select with it, so an export of a list holds what it shows. */
+#define RELATION_WHERE_ARGS 6
+size_t relation_where(struct buf *sql, struct db_arg *args, int64_t org,
+		      const struct relation_filter *f, const char *tag_key);
 
 /* A page of relations (listing.h shape), each with its first email address
  * and phone number, its organisation's name and its owner's name. */
