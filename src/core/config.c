@@ -51,6 +51,13 @@ const struct cfg_option cfg_options[CFG_COUNT] = {
 			       " (without one, /metrics answers the local machine only)"},
 	[CFG_WORKERS] = {"workers", CFG_T_INT, "2", 0, 64,
 			 "background job workers in this process (0: none, a web-only process)"},
+	[CFG_MAIL_FROM] = {"mail-from", CFG_T_STR, "brug <noreply@brug.localhost>", 0, 0,
+			   "sender of the mail brug sends: an address, or \"Name <address>\""},
+	[CFG_SMTP_URL] = {"smtp-url", CFG_T_STR, "", 0, 0,
+			  "SMTP server for mail (smtp://host:25, smtp://host:587 with STARTTLS,"
+			  " smtps://host:465); empty: mail is held in the outbox page"},
+	[CFG_SMTP_USER] = {"smtp-user", CFG_T_STR, "", 0, 0, "SMTP user name (empty: none)"},
+	[CFG_SMTP_PASSWORD] = {"smtp-password", CFG_T_STR, "", 0, 0, "SMTP password"},
 };
 
 int config_find(const char *name)
