@@ -17,6 +17,7 @@
 #include "db/jobs.h"
 #include "http/server.h"
 #include "jobs/worker.h"
+#include "domain/outbox.h"
 #include "util/log.h"
 
 /* Room for many idle connections: raise the open-file limit to its hard
@@ -35,6 +36,9 @@ static int run(struct cli *c, struct db_pool *pool)
 	struct brug_err err = {0};
 	struct app *app = NULL;
 	struct server *srv = NULL;
+	struct mail_env mail;
+	if (mail_env_init(&mail, &c->cfg, &err))
+		return cli_fail("cannot start", &err);
 	if (app_new(&c->cfg, pool, routes, routes_count, &app, &err))
 		return cli_fail("cannot start", &err);
 	if (server_start(app, &srv, &err)) {

@@ -20,18 +20,6 @@
 #include "util/utf8.h"
 #include "util/xmalloc.h"
 
-static char *load_embedded(void *ud, const char *name, size_t *len)
-{
-	(void)ud;
-	char path[256];
-	snprintf(path, sizeof(path), "templates/%s.mustache", name);
-	const struct embedded_file *f = embedded_find(path);
-	if (!f)
-		return NULL;
-	*len = f->len;
-	return xstrndup((const char *)f->data, f->len);
-}
-
 static char *load_dir(void *ud, const char *name, size_t *len)
 {
 	const struct app *app = ud;
@@ -73,7 +61,7 @@ int app_new(const struct config *cfg, struct db_pool *pool, const struct route *
 		brug_failf(err, rc, "error.database", NULL, "cannot read the installation secret");
 	if (!rc && !app->dev) {
 		rc = i18n_load(NULL, &app->i18n, err);
-		app->views = mustache_set_new(load_embedded, NULL);
+		app->views = mustache_set_embedded();
 	}
 	if (rc) {
 		app_free(app);

@@ -16,10 +16,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
+#include "core/i18n.h"
 #include "core/secure.h"
+#include "domain/setting.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
+#include "view/mustache.h"
 
 #define POLL_MS 1000
 #define TICK_MS 1000 /* how often schedules and stopped workers are looked at */
@@ -60,6 +65,8 @@ struct workers {
 	bool keeper_started;
 	int n;
 	struct worker *w;
+	struct job_env env; /* loaded on first use (the database may be down at start) */
+	bool env_ready;     /* under lock */
 };
 
 static char process_name[96];
@@ -104,9 +111,52 @@ static void nap(struct workers *p, int64_t ms, atomic_bool *stop)
 	pthread_mutex_unlock(&p->lock);
 }
 
+int job_env_init(struct job_env *env, struct db *db, const struct config *cfg,
+		 struct brug_err *err)
+{
+	memset(env, 0, sizeof(*env));
+	int rc = mail_env_init(&env->mail, cfg, err);
+	if (!rc && (rc = setting_secret(db, env->secret)))
+		brug_failf(err, rc, "error.database", NULL, "cannot read the installation secret");
+	if (!rc)
+		rc = i18n_load(NULL, &env->cat, err);
+	if (!rc)
+		env->views = mustache_set_embedded();
+	if (rc)
+		job_env_cleanup(env);
+	return rc;
+}
+
+void job_env_cleanup(struct job_env *env)
+{
+	if (!env)
+		return;
+	mustache_set_free(env->views);
+	i18n_free(env->cat);
+	env->views = NULL;
+	env->cat = NULL;
+	sodium_memzero(env->secret, sizeof(env->secret));
+}
+
+/* The shared job environment, loaded by the first job that runs; NULL
+ * (logged) while it cannot be. */
+static const struct job_env *env_of(struct workers *p, struct db *db)
+{
+	pthread_mutex_lock(&p->lock);
+	if (!p->env_ready) {
+		struct brug_err err = {0};
+		if (!job_env_init(&p->env, db, p->cfg, &err))
+			p->env_ready = true;
+		else
+			log_error("msg=\"cannot load what jobs need for mail\" detail=\"%s\"", err.detail);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return p->env_ready ? &p->env : NULL;
+}
+
 static void run_one(struct worker *w, struct db *db, struct job *j)
 {
-	struct job_ctx ctx = {.db = db, .job = j, .cfg = w->pool->cfg};
+	struct job_ctx ctx = {.db = db, .job = j, .cfg = w->pool->cfg, .env = env_of(w->pool, db)};
 	const struct job_kind *k = job_kind_find(j->kind);
 	json_error_t je;
 	json_t *payload = json_loads(j->payload, 0, &je);
@@ -314,6 +364,8 @@ void workers_stop(struct workers *p, int timeout_s)
 	}
 	pthread_cond_destroy(&p->wake);
 	pthread_mutex_destroy(&p->lock);
+	if (p->env_ready)
+		job_env_cleanup(&p->env);
 	free(p->w);
 	free(p);
 }

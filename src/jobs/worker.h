@@ -13,8 +13,30 @@
 
 #include "core/config.h"
 #include "core/rc.h"
+#include "core/secure.h"
 #include "db/db.h"
 #include "db/jobs.h"
+#include "domain/outbox.h"
+
+struct i18n;
+struct mustache_set;
+
+/* What jobs that write mail or links share, loaded once per process: the
+ * built-in templates and catalogs, the installation secret (answer-link
+ * tokens) and the mail settings. Read-only once made; threads share it. */
+struct job_env {
+	struct mustache_set *views;
+	struct i18n *cat;
+	unsigned char secret[SECURE_KEY_BYTES];
+	struct mail_env mail;
+};
+
+/* Loads env for cfg over db (which reads or creates the secret). Fails
+ * with err set when mail-from is not an address or the database cannot
+ * be read; env is then cleaned up. */
+int job_env_init(struct job_env *env, struct db *db, const struct config *cfg,
+		 struct brug_err *err);
+void job_env_cleanup(struct job_env *env);
 
 /* What a job's code gets: its own connection (no transaction open), the
  * job, its payload parsed, and room for an error message. */
@@ -23,6 +45,7 @@ struct job_ctx {
 	const struct job *job;
 	json_t *payload; /* an object (borrowed) */
 	const struct config *cfg;
+	const struct job_env *env; /* NULL when it could not be loaded */
 	char error[JOBS_ERROR_MAX + 1]; /* why it failed, when it returns non-zero */
 };
 

@@ -11,8 +11,10 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "util/embedded.h"
 #include "util/xmalloc.h"
 #include "view/mustache_impl.h"
 
@@ -40,6 +42,23 @@ static uint64_t hash_name(const char *s)
 	for (; *s; s++)
 		h = (h ^ (unsigned char)*s) * 1099511628211u;
 	return h;
+}
+
+static char *load_embedded(void *ud, const char *name, size_t *len)
+{
+	(void)ud;
+	char path[256];
+	snprintf(path, sizeof(path), "templates/%s.mustache", name);
+	const struct embedded_file *f = embedded_find(path);
+	if (!f)
+		return NULL;
+	*len = f->len;
+	return xstrndup((const char *)f->data, f->len);
+}
+
+struct mustache_set *mustache_set_embedded(void)
+{
+	return mustache_set_new(load_embedded, NULL);
 }
 
 struct mustache_set *mustache_set_new(mustache_load_fn load, void *ud)

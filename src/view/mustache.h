@@ -28,6 +28,8 @@ typedef char *(*mustache_load_fn)(void *ud, const char *name, size_t *len);
  * names. The caller frees it with mustache_set_free. */
 struct mustache_set *mustache_set_new(mustache_load_fn load, void *ud);
 void mustache_set_free(struct mustache_set *set);
+/* A set over the templates built into the binary (web/templates). */
+struct mustache_set *mustache_set_embedded(void);
 
 /* Compiles (or finds) the template name and checks that it parses; a
  * syntax error gives BRUG_EINVAL with the template, line and reason in
