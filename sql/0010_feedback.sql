@@ -16,7 +16,11 @@
 -- failed (the mail could not be delivered), link.
 -- The contact's context (handler, role, channel, interaction) is copied in
 -- when the invitation is made so that results break down by it even after
--- the interaction changes.
+-- the interaction changes. dims is the breakdown of the invitation's
+-- answers, frozen at its first answer (a JSON object: type, tags, teams,
+-- user, role, channel), so later changes of a relation's tags or a user's
+-- teams never make the aggregates subtract from a group that was never
+-- added to.
 CREATE TABLE survey_invitations (
   id @ID@,
   org_id BIGINT NOT NULL,
@@ -31,6 +35,7 @@ CREATE TABLE survey_invitations (
   handler_id BIGINT,
   role_id BIGINT,
   channel TEXT NOT NULL DEFAULT '',
+  dims TEXT NOT NULL DEFAULT '',
   sent_at BIGINT,
   reminded_at BIGINT,
   opened_at BIGINT,

@@ -24,4 +24,11 @@ void survey_token_make(const unsigned char key[SECURE_KEY_BYTES], int64_t id,
  * is compared in constant time. */
 bool survey_token_parse(const unsigned char key[SECURE_KEY_BYTES], const char *token, int64_t *id);
 
+/* The same for the always-open link of a survey: "L<id>.<mac>", the MAC of
+ * "survey-link:<id>", so a link token never passes as an invitation's. */
+void survey_token_make_link(const unsigned char key[SECURE_KEY_BYTES], int64_t survey,
+			    char out[SURVEY_TOKEN_MAX]);
+bool survey_token_parse_link(const unsigned char key[SECURE_KEY_BYTES], const char *token,
+			     int64_t *survey);
+
 #endif

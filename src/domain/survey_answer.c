@@ -1,0 +1,573 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Loading an invitation for its answer page and saving its answers (see
+ * survey_answer.h). Value checks per question type are in
+ * survey_answer_value.c, the aggregate difference in survey_answer_agg.c. */
+#include "domain/survey_answer.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/feedback_config.h"
+#include "domain/survey_answer_impl.h"
+#include "domain/survey_case.h"
+#include "domain/survey_question.h"
+#include "domain/survey_text.h"
+#include "domain/webhook.h"
+#include "util/clock.h"
+#include "util/jx.h"
+#include "util/xmalloc.h"
+
+#define NULL_INT ((struct db_arg){.type = DBT_NULL, .null_as = DBT_INT})
+
+/* One invitation with what answering it depends on. */
+struct inv {
+	int64_t org, survey, relation, handler, role;
+	int64_t expires_at, answered_at, completed_at, opened_at;
+	char status[16], lang[4], survey_status[16], kind[16], channel[32];
+	char *dims, *zone;
+};
+
+static void inv_cleanup(struct inv *v)
+{
+	free(v->dims);
+	free(v->zone);
+}
+
+static int inv_load(struct db *db, int64_t id, struct inv *v)
+{
+	memset(v, 0, sizeof(*v));
+	struct db_rows *r = NULL;
+	int rc = db_query(db, &r,
+			  "SELECT i.org_id, i.survey_id, i.relation_id, i.handler_id, i.role_id,"
+			  " i.expires_at, i.answered_at, i.completed_at, i.opened_at, i.status, i.lang,"
+			  " s.status, s.kind, i.channel, i.dims, o.timezone"
+			  " FROM survey_invitations i"
+			  " JOIN surveys s ON s.org_id = i.org_id AND s.id = i.survey_id"
+			  " JOIN orgs o ON o.org_id = i.org_id WHERE i.id = ?",
+			  DB_ARGS(DB_I(id)));
+	if (rc)
+		return rc;
+	rc = db_next(r);
+	if (rc == 1) {
+		int64_t *ints[] = {&v->org, &v->survey, &v->relation, &v->handler, &v->role,
+				   &v->expires_at, &v->answered_at, &v->completed_at, &v->opened_at};
+		for (int i = 0; i < 9; i++)
+			*ints[i] = db_null(r, i) ? 0 : db_int(r, i);
+		snprintf(v->status, sizeof(v->status), "%s", db_text(r, 9));
+		snprintf(v->lang, sizeof(v->lang), "%s", db_text(r, 10));
+		snprintf(v->survey_status, sizeof(v->survey_status), "%s", db_text(r, 11));
+		snprintf(v->kind, sizeof(v->kind), "%s", db_text(r, 12));
+		snprintf(v->channel, sizeof(v->channel), "%s", db_text(r, 13));
+		v->dims = xstrdup(db_text(r, 14));
+		v->zone = xstrdup(db_text(r, 15));
+		rc = 0;
+		/* an invitation whose mail never went has no link in anyone's hands */
+		if (!strcmp(v->status, "pending") || !strcmp(v->status, "skipped"))
+			rc = BRUG_ENOTFOUND;
+	} else if (rc == 0) {
+		rc = BRUG_ENOTFOUND;
+	}
+	db_rows_free(r);
+	if (rc)
+		inv_cleanup(v);
+	return rc;
+}
+
+static enum survey_visit_state inv_state(const struct inv *v, int64_t now)
+{
+	if (v->completed_at)
+		return SURVEY_VISIT_COMPLETED;
+	if (strcmp(v->survey_status, "active"))
+		return SURVEY_VISIT_CLOSED;
+	if (v->expires_at && v->expires_at < now)
+		return SURVEY_VISIT_EXPIRED;
+	return SURVEY_VISIT_OPEN;
+}
+
+static const char *state_name(enum survey_visit_state s)
+{
+	static const char *const names[] = {"open", "completed", "expired", "closed"};
+	return names[s];
+}
+
+/* The stored answers of invitation as {question id: {score, choices,
+ * text, themes, label}}. */
+static int answers_load(struct db *db, int64_t org, int64_t invitation, json_t **out)
+{
+	struct db_rows *r = NULL;
+	int rc = db_query(db, &r,
+			  "SELECT question_id, score, choices, text, themes, sentiment"
+			  " FROM survey_answers WHERE org_id = ? AND invitation_id = ?",
+			  DB_ARGS(DB_I(org), DB_I(invitation)));
+	if (rc)
+		return rc;
+	json_t *o = json_object();
+	while ((rc = db_next(r)) == 1) {
+		json_t *a = json_object();
+		if (!db_null(r, 1))
+			jx_set_int(a, "score", db_int(r, 1));
+		json_t *c = *db_text(r, 2) ? json_loads(db_text(r, 2), 0, NULL) : NULL;
+		if (c)
+			json_object_set_new(a, "choices", c);
+		if (*db_text(r, 3))
+			jx_set_str(a, "text", db_text(r, 3));
+		json_t *t = *db_text(r, 4) ? json_loads(db_text(r, 4), 0, NULL) : NULL;
+		if (t)
+			json_object_set_new(a, "themes", t);
+		if (!db_null(r, 5)) {
+			int64_t s = db_int(r, 5);
+			jx_set_int(a, "sentiment", s);
+		}
+		char k[24];
+		snprintf(k, sizeof(k), "%lld", (long long)db_int(r, 0));
+		json_object_set_new(o, k, a);
+	}
+	db_rows_free(r);
+	if (rc < 0) {
+		json_decref(o);
+		return rc;
+	}
+	*out = o;
+	return 0;
+}
+
+/* text_<lang>, else the other language's. */
+static const char *pick(const json_t *o, const char *field, const char *lang)
+{
+	char k[32];
+	snprintf(k, sizeof(k), "%s_%s", field, lang);
+	const char *s = jx_str(o, k);
+	if (s && *s)
+		return s;
+	snprintf(k, sizeof(k), "%s_%s", field, strcmp(lang, "en") ? "en" : "nl");
+	s = jx_str(o, k);
+	return s ? s : "";
+}
+
+static int survey_row(struct db *db, int64_t org, int64_t survey, const char *lang, json_t **out)
+{
+	struct db_rows *r = NULL;
+	int rc = db_query(db, &r,
+			  "SELECT id, name, kind, intro_nl, intro_en, thanks_nl, thanks_en FROM surveys"
+			  " WHERE org_id = ? AND id = ?",
+			  DB_ARGS(DB_I(org), DB_I(survey)));
+	if (rc)
+		return rc;
+	rc = db_next(r);
+	if (rc == 1) {
+		json_t *row = db_row_json(r);
+		*out = json_pack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)survey, "name",
+				 jx_str(row, "name"), "kind", jx_str(row, "kind"), "intro",
+				 pick(row, "intro", lang), "thanks", pick(row, "thanks", lang));
+		json_decref(row);
+		rc = 0;
+	} else if (rc == 0) {
+		rc = BRUG_ENOTFOUND;
+	}
+	db_rows_free(r);
+	return rc;
+}
+
+/* The live questions in lang: {id, key, type, required, text, options}. */
+static json_t *questions_for(const json_t *all, const char *lang)
+{
+	json_t *out = json_array(), *q;
+	size_t i;
+	json_array_foreach(all, i, q) {
+		if (!json_is_null(json_object_get(q, "retired_at")) &&
+		    json_object_get(q, "retired_at"))
+			continue;
+		json_t *o = json_pack("{s:O,s:O,s:O,s:O,s:s,s:O}", "id", json_object_get(q, "id"),
+				      "key", json_object_get(q, "key"), "type",
+				      json_object_get(q, "type"), "required",
+				      json_object_get(q, "required"), "text", pick(q, "text", lang),
+				      "options", json_object_get(q, "options"));
+		json_array_append_new(out, o);
+	}
+	return out;
+}
+
+int survey_answer_load(struct db *db, int64_t invitation, const char *lang, json_t **out,
+		       enum survey_visit_state *state)
+{
+	struct inv v;
+	int rc = inv_load(db, invitation, &v);
+	if (rc)
+		return rc;
+	if (!lang || (strcmp(lang, "nl") && strcmp(lang, "en")))
+		lang = v.lang;
+	int64_t now = clock_now_ms();
+	json_t *survey = NULL, *all = NULL, *stored = NULL;
+	if ((rc = survey_row(db, v.org, v.survey, lang, &survey)) ||
+	    (rc = survey_question_list(db, v.org, v.survey, &all)) ||
+	    (rc = answers_load(db, v.org, invitation, &stored)))
+		goto out;
+	if (!v.opened_at)
+		rc = db_exec(db,
+			     "UPDATE survey_invitations SET opened_at = ? WHERE org_id = ? AND id = ?"
+			     " AND opened_at IS NULL",
+			     DB_ARGS(DB_I(now), DB_I(v.org), DB_I(invitation)));
+	if (rc)
+		goto out;
+	json_t *questions = questions_for(all, lang);
+	json_t *answers = survey_answer_values(all, stored);
+	*state = inv_state(&v, now);
+	*out = json_pack("{s:{s:I,s:I,s:I,s:s,s:s,s:b,s:b},s:O,s:o,s:o}", "invitation", "id",
+			 (json_int_t)invitation, "org_id", (json_int_t)v.org, "survey_id",
+			 (json_int_t)v.survey, "lang", lang, "state", state_name(*state), "answered",
+			 v.answered_at != 0, "completed", v.completed_at != 0, "survey", survey,
+			 "questions", questions, "answers", answers);
+out:
+	json_decref(survey);
+	json_decref(all);
+	json_decref(stored);
+	inv_cleanup(&v);
+	return rc;
+}
+
+/* The breakdown of the invitation's answers, frozen at its first. */
+static int dims_make(struct db *db, const struct inv *v, json_t **out)
+{
+	json_t *d = json_object();
+	char *type = NULL;
+	int rc = 0;
+	if (v->relation) {
+		rc = db_text_query(db, &type, "SELECT type FROM relations WHERE org_id = ? AND id = ?",
+				   DB_ARGS(DB_I(v->org), DB_I(v->relation)));
+		if (rc == BRUG_ENOTFOUND)
+			rc = 0;
+		if (type)
+			jx_set_str(d, "type", type);
+		free(type);
+	}
+	static const struct {
+		const char *name, *sql;
+	} lists[] = {
+		{"tags", "SELECT tag_id FROM relation_tags WHERE org_id = ? AND relation_id = ?"
+			 " ORDER BY tag_id"},
+		{"teams", "SELECT team_id FROM team_members WHERE org_id = ? AND user_id = ?"
+			  " ORDER BY team_id"},
+	};
+	for (int i = 0; i < 2 && !rc; i++) {
+		int64_t of = i ? v->handler : v->relation;
+		json_t *a = json_array();
+		json_object_set_new(d, lists[i].name, a);
+		if (!of)
+			continue;
+		struct db_rows *r = NULL;
+		if ((rc = db_query(db, &r, lists[i].sql, DB_ARGS(DB_I(v->org), DB_I(of)))))
+			break;
+		while ((rc = db_next(r)) == 1)
+			json_array_append_new(a, json_integer(db_int(r, 0)));
+		db_rows_free(r);
+	}
+	if (rc < 0) {
+		json_decref(d);
+		return rc;
+	}
+	if (v->handler)
+		jx_set_int(d, "user", v->handler);
+	if (v->role)
+		jx_set_int(d, "role", v->role);
+	if (*v->channel)
+		jx_set_str(d, "channel", v->channel);
+	*out = d;
+	return 0;
+}
+
+/* The live question of key, or NULL. */
+static const json_t *live_question(const json_t *all, const char *key)
+{
+	size_t i;
+	json_t *q;
+	json_array_foreach(all, i, q) {
+		json_t *ret = json_object_get(q, "retired_at");
+		if ((!ret || json_is_null(ret)) && !strcmp(jx_str(q, "key"), key))
+			return q;
+	}
+	return NULL;
+}
+
+/* The lowest-id NPS question: the one detractors and themes are read on. */
+static int64_t nps_question(const json_t *all)
+{
+	int64_t best = 0;
+	size_t i;
+	json_t *q;
+	json_array_foreach(all, i, q) {
+		int64_t id = jx_int(q, "id", 0);
+		if (!strcmp(jx_str(q, "type"), "nps") && (!best || id < best))
+			best = id;
+	}
+	return best;
+}
+
+/* Applies answers to *after (a copy of the stored ones); *changed counts
+ * what differs. Open answers get their themes and sentiment here. */
+static int apply_answers(struct db *db, int64_t org, const json_t *all, const json_t *answers,
+			 json_t *after, int *changed, struct brug_err *err)
+{
+	const char *key;
+	json_t *value;
+	int rc = 0;
+	json_object_foreach((json_t *)answers, key, value) {
+		const json_t *q = live_question(all, key);
+		if (!q)
+			return brug_fail(err, BRUG_EVALIDATION, "error.survey_answer_key", key);
+		json_t *row = NULL;
+		if ((rc = survey_answer_check(q, value, key, &row, err)))
+			return rc;
+		const char *text = row ? jx_str(row, "text") : NULL;
+		if (text) {
+			json_t *themes = NULL;
+			int sentiment = 0, label = 0;
+			rc = survey_text_analyse(db, org, text, &themes, &sentiment, &label, err);
+			if (rc) {
+				json_decref(row);
+				if (rc == BRUG_ETOOBIG)
+					return brug_fail(err, BRUG_EVALIDATION, "error.too_long", key);
+				return rc;
+			}
+			json_object_set_new(row, "themes", themes);
+			jx_set_int(row, "sentiment", sentiment);
+			jx_set_int(row, "label", label);
+		}
+		char id[24];
+		snprintf(id, sizeof(id), "%lld", (long long)jx_int(q, "id", 0));
+		json_t *old = json_object_get(after, id);
+		if (row ? (old && json_equal(old, row)) : !old) {
+			json_decref(row);
+			continue;
+		}
+		(*changed)++;
+		if (row)
+			json_object_set_new(after, id, row);
+		else
+			json_object_del(after, id);
+	}
+	return 0;
+}
+
+/* The first required live question without an answer in after, or NULL. */
+static const char *missing_required(const json_t *all, const json_t *after)
+{
+	size_t i;
+	json_t *q;
+	json_array_foreach(all, i, q) {
+		json_t *ret = json_object_get(q, "retired_at");
+		if (ret && !json_is_null(ret))
+			continue;
+		char id[24];
+		snprintf(id, sizeof(id), "%lld", (long long)jx_int(q, "id", 0));
+		if (jx_bool(q, "required", false) && !json_object_get(after, id))
+			return jx_str(q, "key");
+	}
+	return NULL;
+}
+
+/* Writes the rows of after that differ from before, and clears the ones
+ * after no longer has. */
+static int answers_write(struct db *db, const struct answer_ctx *c, const json_t *before,
+			 const json_t *after, int64_t now)
+{
+	const char *id;
+	json_t *a;
+	int rc = 0;
+	json_object_foreach((json_t *)before, id, a) {
+		if (json_object_get(after, id))
+			continue;
+		rc = db_exec(db,
+			     "DELETE FROM survey_answers WHERE org_id = ? AND invitation_id = ?"
+			     " AND question_id = ?",
+			     DB_ARGS(DB_I(c->org), DB_I(c->invitation), DB_I(strtoll(id, NULL, 10))));
+		if (rc)
+			return rc;
+	}
+	json_object_foreach((json_t *)after, id, a) {
+		json_t *old = json_object_get(before, id);
+		if (old && json_equal(old, a))
+			continue;
+		json_t *score = json_object_get(a, "score"), *ch = json_object_get(a, "choices");
+		json_t *th = json_object_get(a, "themes");
+		char *choices = ch ? jx_dumps(ch) : NULL, *themes = th ? jx_dumps(th) : NULL;
+		const char *text = jx_str(a, "text");
+		rc = db_exec(db,
+			     "INSERT INTO survey_answers (org_id, invitation_id, question_id, score,"
+			     " choices, text, themes, sentiment, answered_at)"
+			     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+			     " ON CONFLICT (org_id, invitation_id, question_id) DO UPDATE SET"
+			     " score = excluded.score, choices = excluded.choices, text = excluded.text,"
+			     " themes = excluded.themes, sentiment = excluded.sentiment,"
+			     " answered_at = excluded.answered_at",
+			     DB_ARGS(DB_I(c->org), DB_I(c->invitation), DB_I(strtoll(id, NULL, 10)),
+				     score ? DB_I(json_integer_value(score)) : NULL_INT,
+				     DB_T(choices ? choices : ""), DB_T(text ? text : ""),
+				     DB_T(themes ? themes : ""),
+				     json_object_get(a, "sentiment") ? DB_I(jx_int(a, "sentiment", 0))
+								     : NULL_INT,
+				     DB_I(now)));
+		free(choices);
+		free(themes);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* The webhooks of a save: answer.received, and answer.detractor when it
+ * opened a case. */
+static int emit(struct db *db, const struct answer_ctx *c, const json_t *all, const json_t *after,
+		bool complete, const struct survey_save *res)
+{
+	json_t *values = survey_answer_values(all, after);
+	char id[24];
+	snprintf(id, sizeof(id), "%lld", (long long)c->nps_question);
+	json_t *nps = json_object_get(json_object_get(after, id), "score");
+	json_t *data = json_pack("{s:I,s:I,s:o,s:o,s:b,s:O}", "survey_id", (json_int_t)c->survey,
+				 "invitation_id", (json_int_t)c->invitation, "relation_id",
+				 c->relation ? json_integer(c->relation) : json_null(), "answers", values,
+				 "completed", complete, "nps", nps ? nps : json_null());
+	int rc = webhook_emit(db, c->org, "answer.received", data);
+	if (!rc && res->case_opened) {
+		jx_set_int(data, "case_id", res->case_id);
+		rc = webhook_emit(db, c->org, "answer.detractor", data);
+	}
+	json_decref(data);
+	return rc;
+}
+
+/* Freezes the breakdown at the first answer; c->dims is then borrowed
+ * from *hold. */
+static int ctx_dims(struct db *db, const struct inv *v, int64_t invitation, json_t **hold)
+{
+	if (*v->dims) {
+		*hold = json_loads(v->dims, 0, NULL);
+		return *hold ? 0 : BRUG_EDB;
+	}
+	int rc = dims_make(db, v, hold);
+	if (rc)
+		return rc;
+	char *s = jx_dumps(*hold);
+	rc = db_exec(db, "UPDATE survey_invitations SET dims = ? WHERE org_id = ? AND id = ?",
+		     DB_ARGS(DB_T(s), DB_I(v->org), DB_I(invitation)));
+	free(s);
+	return rc;
+}
+
+/* The body of a save, inside its transaction. */
+static int save_locked(struct db *db, int64_t invitation, const json_t *answers, bool complete,
+		       struct survey_save *res, struct brug_err *err)
+{
+	struct inv v;
+	int rc = inv_load(db, invitation, &v);
+	if (rc)
+		return rc;
+	json_t *all = NULL, *before = NULL, *after = NULL, *dims = NULL;
+	int64_t now = clock_now_ms();
+	res->org = v.org;
+	if (inv_state(&v, now) != SURVEY_VISIT_OPEN) {
+		rc = brug_fail(err, BRUG_ECONFLICT, "error.survey_answer_closed", NULL);
+		goto out;
+	}
+	if ((rc = survey_question_list(db, v.org, v.survey, &all)) ||
+	    (rc = answers_load(db, v.org, invitation, &before)))
+		goto out;
+	after = json_deep_copy(before);
+	if ((rc = apply_answers(db, v.org, all, answers, after, &res->changed, err)))
+		goto out;
+	const char *missing = complete ? missing_required(all, after) : NULL;
+	if (missing) {
+		/* the key lives in all; the caller's answers may not name it */
+		const char *field = NULL;
+		const char *k;
+		json_t *x;
+		json_object_foreach((json_t *)answers, k, x) if (!strcmp(k, missing)) field = k;
+		rc = brug_failf(err, BRUG_EVALIDATION, "error.required", field, "%s", missing);
+		goto out;
+	}
+	if (!res->changed && !complete)
+		goto out;
+	struct answer_ctx c = {.org = v.org, .survey = v.survey, .invitation = invitation,
+			       .relation = v.relation, .nps_question = nps_question(all)};
+	if ((rc = ctx_dims(db, &v, invitation, &dims)))
+		goto out;
+	c.dims = dims;
+	survey_agg_periods(v.zone, v.answered_at ? v.answered_at : now, &c.periods);
+	if ((rc = survey_answer_agg_diff(db, &c, before, false, after, complete)) ||
+	    (rc = answers_write(db, &c, before, after, now)))
+		goto out;
+	bool any = json_object_size(after) > 0;
+	rc = db_exec(db,
+		     "UPDATE survey_invitations SET answered_at = COALESCE(answered_at, ?),"
+		     " completed_at = ?, updated_at = ? WHERE org_id = ? AND id = ?",
+		     DB_ARGS(any ? DB_I(now) : NULL_INT, complete ? DB_I(now) : NULL_INT, DB_I(now),
+			     DB_I(v.org), DB_I(invitation)));
+	res->completed = complete;
+	char id[24];
+	snprintf(id, sizeof(id), "%lld", (long long)c.nps_question);
+	json_t *score = json_object_get(json_object_get(after, id), "score");
+	if (!rc && score && json_integer_value(score) <= 6)
+		rc = survey_case_open(db, v.org, invitation, (int)json_integer_value(score),
+				      &res->case_id, &res->case_opened);
+	if (!rc)
+		rc = emit(db, &c, all, after, complete, res);
+out:
+	json_decref(all);
+	json_decref(before);
+	json_decref(after);
+	json_decref(dims);
+	inv_cleanup(&v);
+	return rc;
+}
+
+int survey_answer_save(struct db *db, int64_t invitation, const json_t *answers, bool complete,
+		       struct survey_save *res, struct brug_err *err)
+{
+	memset(res, 0, sizeof(*res));
+	if (!json_is_object(answers))
+		return brug_fail(err, BRUG_EVALIDATION, "error.json_not_object", "answers");
+	int rc = db_begin(db);
+	if (rc)
+		return rc;
+	char name[64];
+	snprintf(name, sizeof(name), "brug.answer.%lld", (long long)invitation);
+	rc = db_lock(db, name);
+	if (!rc)
+		rc = save_locked(db, invitation, answers, complete, res, err);
+	return db_finish(db, rc);
+}
+
+int survey_answer_link_start(struct db *db, int64_t survey, const char *lang, int64_t *invitation)
+{
+	struct db_rows *r = NULL;
+	int rc = db_query(db, &r, "SELECT org_id, kind, status FROM surveys WHERE id = ?",
+			  DB_ARGS(DB_I(survey)));
+	if (rc)
+		return rc;
+	int64_t org = 0;
+	bool link = false, active = false;
+	if ((rc = db_next(r)) == 1) {
+		org = db_int(r, 0);
+		link = !strcmp(db_text(r, 1), "link");
+		active = !strcmp(db_text(r, 2), "active");
+	}
+	db_rows_free(r);
+	if (rc < 0)
+		return rc;
+	if (!link)
+		return BRUG_ENOTFOUND;
+	if (!active)
+		return BRUG_ECONFLICT;
+	struct feedback_config fc;
+	if ((rc = feedback_config_get(db, org, &fc)))
+		return rc;
+	int64_t now = clock_now_ms();
+	return db_int_query(db, invitation,
+			    "INSERT INTO survey_invitations (org_id, survey_id, status, lang,"
+			    " sent_at, expires_at, created_at, updated_at)"
+			    " VALUES (?, ?, 'link', ?, ?, ?, ?, ?) RETURNING id",
+			    DB_ARGS(DB_I(org), DB_I(survey), DB_T(strcmp(lang, "en") ? "nl" : "en"),
+				    DB_I(now), DB_I(now + fc.expiry_days * 86400000LL), DB_I(now),
+				    DB_I(now)));
+}

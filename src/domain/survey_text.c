@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Themes and sentiment of open answers (see survey_text.h). */
+#include "domain/survey_text.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/setting.h"
+#include "util/log.h"
+#include "util/sentiment.h"
+#include "util/themes.h"
+#include "util/xmalloc.h"
+
+static struct themes_dict *default_dict;
+static struct sentiment_lexicon *default_lexicon;
+static pthread_once_t defaults_once = PTHREAD_ONCE_INIT;
+
+static void load_defaults(void)
+{
+	struct brug_err err = {0};
+	if (themes_dict_default(&default_dict, &err))
+		log_error("msg=\"cannot load the default themes\" detail=\"%s\"", err.detail);
+	if (sentiment_lexicon_default(&default_lexicon, &err))
+		log_error("msg=\"cannot load the sentiment lexicons\" detail=\"%s\"", err.detail);
+}
+
+/* The organisation's own dictionary (*own, to be freed) or the default. */
+static int dict_of(struct db *db, int64_t org, struct themes_dict **own,
+		   const struct themes_dict **dict)
+{
+	pthread_once(&defaults_once, load_defaults);
+	*own = NULL;
+	char *json = NULL;
+	int rc = setting_get(db, org, "feedback.themes", &json);
+	if (rc == BRUG_ENOTFOUND) {
+		*dict = default_dict;
+		return default_dict ? 0 : BRUG_EINTERNAL;
+	}
+	if (rc)
+		return rc;
+	/* a stored dictionary was checked when it was saved; should it no
+	 * longer load, the default still gives answers their themes */
+	if (themes_dict_load_json(json, strlen(json), own, NULL)) {
+		*own = NULL;
+		*dict = default_dict;
+	} else {
+		*dict = *own;
+	}
+	free(json);
+	return *dict ? 0 : BRUG_EINTERNAL;
+}
+
+int survey_text_themes(struct db *db, int64_t org, json_t **out)
+{
+	struct themes_dict *own = NULL;
+	const struct themes_dict *d = NULL;
+	int rc = dict_of(db, org, &own, &d);
+	if (rc)
+		return rc;
+	json_t *a = json_array();
+	for (size_t i = 0; i < themes_count(d); i++)
+		json_array_append_new(a, json_pack("{s:s,s:s,s:s}", "key", themes_key(d, i), "nl",
+						   themes_label(d, i, "nl"), "en",
+						   themes_label(d, i, "en")));
+	themes_dict_free(own);
+	*out = a;
+	return 0;
+}
+
+int survey_text_analyse(struct db *db, int64_t org, const char *text, json_t **themes,
+			int *sentiment, int *label, struct brug_err *err)
+{
+	struct themes_dict *own = NULL;
+	const struct themes_dict *d = NULL;
+	size_t *idx = NULL, n = 0;
+	int rc = dict_of(db, org, &own, &d);
+	if (rc)
+		return rc;
+	size_t len = strlen(text);
+	idx = xcalloc(themes_count(d) + 1, sizeof(*idx));
+	rc = themes_match(d, text, len, idx, &n, err);
+	if (rc)
+		goto out;
+	struct sentiment s = {0};
+	if (default_lexicon && (rc = sentiment_score(default_lexicon, text, len, &s, err)))
+		goto out;
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_string(themes_key(d, idx[i])));
+	*themes = a;
+	*sentiment = (int)lround(s.score * 100);
+	*label = (int)s.label;
+out:
+	free(idx);
+	themes_dict_free(own);
+	return rc;
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* What an open answer is about and how it sounds: the themes of the
+ * organisation's dictionary (its own, kept in the settings row
+ * feedback.themes as util/themes JSON, else the shipped default) and the
+ * sentiment from the shipped Dutch and English lexicons. The shipped
+ * dictionary and lexicons are loaded once per process. */
+#ifndef BRUG_DOMAIN_SURVEY_TEXT_H
+#define BRUG_DOMAIN_SURVEY_TEXT_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "core/rc.h"
+#include "db/db.h"
+
+/* The theme dictionary of org as JSON for display: [{key, nl, en}] in the
+ * dictionary's order; a new reference. */
+int survey_text_themes(struct db *db, int64_t org, json_t **out);
+
+/* Analyses text for org: *themes a new JSON list of theme keys (may be
+ * empty), *sentiment the score -100..100 and *label -1, 0 or 1.
+ * BRUG_ETOOBIG for a text over the folding limit (err names it). */
+int survey_text_analyse(struct db *db, int64_t org, const char *text, json_t **themes,
+			int *sentiment, int *label, struct brug_err *err);
+
+#endif
