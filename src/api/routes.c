@@ -209,6 +209,13 @@ const struct route routes[] = {
 	{"POST", "/surveys/{id}/questions/{qid}/move", api_survey_questions_move, 0, ROLE_MANAGER,
 	 16 * KIB, "survey", "Move a survey question up or down"},
 
+	/* public answer pages: the token in the path is the key (no sign-in;
+	 * no CSRF token either, since whoever holds the link may answer) */
+	{"GET", "/s/{token}", api_answer_show, R_PUBLIC, 0, 0, "answer",
+	 "A survey to answer (an invitation's or an always-open link's token); ?score=N records the NPS answer"},
+	{"POST", "/s/{token}", api_answer_save, R_PUBLIC | R_NOCSRF, 0, 64 * KIB, "answer",
+	 "Save answers, question by question or all at once (complete)"},
+
 	/* search */
 	{"GET", "/search", api_search, 0, ROLE_EMPLOYEE, 0, "search",
 	 "Search relations, people and interactions"},

@@ -15,6 +15,7 @@
 #include "domain/survey.h"
 #include "domain/survey_question.h"
 #include "domain/survey_template.h"
+#include "domain/survey_token.h"
 #include "domain/user.h"
 #include "http/app.h"
 #include "util/buf.h"
@@ -254,6 +255,17 @@ static int show(struct req *req, struct resp *resp, int64_t id)
 	if (!req->api && (rc = page_data(req, s))) {
 		json_decref(s);
 		return rc;
+	}
+	const char *kind = jx_str(s, "kind");
+	if (kind && !strcmp(kind, "link")) {
+		/* the always-open link: anyone with it may answer while active */
+		char tok[SURVEY_TOKEN_MAX];
+		survey_token_make_link(app_secret(req->app), id, tok);
+		const char *base = cfg_str(app_config(req->app), CFG_BASE_URL);
+		size_t n = base ? strlen(base) : 0;
+		while (n && base[n - 1] == '/')
+			n--;
+		jx_set_str(s, "link_url", arena_printf(&req->arena, "%.*s/s/%s", (int)n, base ? base : "", tok));
 	}
 	json_t *d = resp_data(resp);
 	json_object_update_missing(d, s);

@@ -226,6 +226,41 @@ out:
 	return rc;
 }
 
+int survey_answer_load_link(struct db *db, int64_t survey, const char *lang, json_t **out,
+			    enum survey_visit_state *state)
+{
+	struct db_rows *r = NULL;
+	int rc = db_query(db, &r, "SELECT org_id, kind, status FROM surveys WHERE id = ?",
+			  DB_ARGS(DB_I(survey)));
+	if (rc)
+		return rc;
+	int64_t org = 0;
+	bool link = false, active = false;
+	if ((rc = db_next(r)) == 1) {
+		org = db_int(r, 0);
+		link = !strcmp(db_text(r, 1), "link");
+		active = !strcmp(db_text(r, 2), "active");
+	}
+	db_rows_free(r);
+	if (rc < 0)
+		return rc;
+	if (!link)
+		return BRUG_ENOTFOUND;
+	json_t *row = NULL, *all = NULL;
+	if ((rc = survey_row(db, org, survey, lang, &row)) ||
+	    (rc = survey_question_list(db, org, survey, &all))) {
+		json_decref(row);
+		return rc;
+	}
+	*state = active ? SURVEY_VISIT_OPEN : SURVEY_VISIT_CLOSED;
+	*out = json_pack("{s:{s:i,s:I,s:I,s:s,s:s,s:b,s:b},s:o,s:o,s:o}", "invitation", "id", 0,
+			 "org_id", (json_int_t)org, "survey_id", (json_int_t)survey, "lang", lang,
+			 "state", state_name(*state), "answered", 0, "completed", 0, "survey", row,
+			 "questions", questions_for(all, lang), "answers", json_object());
+	json_decref(all);
+	return 0;
+}
+
 /* The breakdown of the invitation's answers, frozen at its first. */
 static int dims_make(struct db *db, const struct inv *v, json_t **out)
 {

@@ -35,6 +35,12 @@ enum survey_visit_state {
 int survey_answer_load(struct db *db, int64_t invitation, const char *lang, json_t **out,
 		       enum survey_visit_state *state);
 
+/* The same shape for the start page of an always-open link survey (no
+ * invitation yet: invitation.id 0, answers {}), in lang. BRUG_ENOTFOUND
+ * unless survey is a link survey; *state is CLOSED when it is not active. */
+int survey_answer_load_link(struct db *db, int64_t survey, const char *lang, json_t **out,
+			    enum survey_visit_state *state);
+
 /* What a save did. */
 struct survey_save {
 	int64_t org;

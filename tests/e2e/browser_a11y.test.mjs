@@ -23,7 +23,7 @@ const skip = (!existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}`) || (!exists
 const RULES = { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations', 'incomplete'] };
 
 const crm = {};
-let o, srv, tok, browser, axeSource, team, other, survey, surveyActive;
+let o, srv, tok, browser, axeSource, team, other, survey, surveyActive, surveyLink;
 const scope = fileScope();
 before(async () => {
   if (skip) return;
@@ -43,6 +43,11 @@ before(async () => {
   surveyActive = (await api(srv.base, tok, 'POST', '/surveys', { template: 'perception' })).body;
   assert.equal((await api(srv.base, tok, 'PATCH', `/surveys/${surveyActive.id}`, { status: 'active' })).status, 200);
   assert.equal((await api(srv.base, tok, 'DELETE', `/surveys/${surveyActive.id}/questions/${surveyActive.questions[0].id}`)).status, 200);
+  // an always-open link survey, so its public answer page can be visited
+  surveyLink = (await api(srv.base, tok, 'POST', '/surveys', { template: 'csat_contact', kind: 'link', name: 'Na uw bezoek' })).body;
+  assert.equal((await api(srv.base, tok, 'PATCH', `/surveys/${surveyLink.id}`, { status: 'active' })).status, 200);
+  surveyLink = (await api(srv.base, tok, 'GET', `/surveys/${surveyLink.id}`)).body;
+  assert.match(surveyLink.link_url, /\/s\/L\d+\./);
   // custom fields of every type, so the relation forms show them
   for (const f of [{ name: 'contract', label: 'Contract', type: 'choice', choices: ['brons', 'zilver', 'goud'] },
     { name: 'klant_sinds', label: 'Klant sinds', type: 'date' }, { name: 'medewerkers', label: 'Medewerkers', type: 'number' },
@@ -118,6 +123,21 @@ const PAGES = [
     await Promise.all([p.waitForNavigation(), p.click('form[action$="/questions"] button[type="submit"]')]);
     assert.equal(await p.locator('#text_nl[aria-invalid="true"]').count(), 1, 'the form shows its error');
   }],
+  ['answer page (an always-open link)', async (p) => { await p.goto(srv.url(surveyLink.link_url)); }],
+  ['answer page with an error', async (p) => {
+    await p.goto(srv.url(surveyLink.link_url));
+    await p.fill('textarea', 'Vriendelijk geholpen.');
+    await Promise.all([p.waitForNavigation(), p.click('main form button[type="submit"]')]);
+    assert.equal(await p.locator('fieldset[aria-invalid="true"]').count(), 1, 'the required question says so');
+  }],
+  ['answer page, thanks', async (p) => {
+    await p.goto(srv.url(surveyLink.link_url));
+    await p.click('label.point:has-text("4")');
+    await Promise.all([p.waitForNavigation(), p.click('main form button[type="submit"]')]);
+    assert.equal(await p.locator('main h1').count(), 1);
+    assert.equal(await p.locator('main form').count(), 0, 'no form after finishing');
+  }],
+  ['answer link unknown', async (p) => { await p.goto(srv.url('/s/123.bestaatniet')); }],
   ['tokens', async (p) => { await p.goto(srv.url('/tokens')); }],
   ['tokens with a fresh token', async (p) => {
     await p.goto(srv.url('/tokens'));
