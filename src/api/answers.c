@@ -261,7 +261,7 @@ static int link_response(struct req *req, int64_t survey, int64_t *inv)
 
 /* After a save: the page again (a finished survey shows its thanks), or
  * for htmx's save-as-you-go nothing at all. */
-static int saved(struct req *req, struct resp *resp, int64_t inv, bool autosave)
+static int saved(struct req *req, struct resp *resp, int64_t inv, bool autosave, bool created)
 {
 	char tok[SURVEY_TOKEN_MAX];
 	survey_token_make(app_secret(req->app), inv, tok);
@@ -269,6 +269,10 @@ static int saved(struct req *req, struct resp *resp, int64_t inv, bool autosave)
 	jx_set_str(d, "token", tok);
 	jx_set_int(d, "invitation_id", inv);
 	if (autosave && !req->api) {
+		/* a link visit's first answer made a response: the page moves onto
+		 * its own link, so later changes go to the same response */
+		if (created)
+			resp_header(resp, req, "HX-Redirect", arena_printf(&req->arena, "/s/%s", tok));
 		resp->status = 204;
 		return 0;
 	}
@@ -340,7 +344,7 @@ done:
 		goto out;
 	}
 	if (!rc)
-		rc = saved(req, resp, id, autosave);
+		rc = saved(req, resp, id, autosave, link);
 out:
 	json_decref(answers);
 	input_end(&in);
