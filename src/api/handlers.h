@@ -102,6 +102,12 @@ int api_survey_questions_create(struct req *req, struct resp *resp);
 int api_survey_questions_update(struct req *req, struct resp *resp);
 int api_survey_questions_delete(struct req *req, struct resp *resp);
 int api_survey_questions_move(struct req *req, struct resp *resp);
+/* webhooks.c */
+int api_webhooks_list(struct req *req, struct resp *resp);
+int api_webhooks_create(struct req *req, struct resp *resp);
+int api_webhooks_show(struct req *req, struct resp *resp);
+int api_webhooks_update(struct req *req, struct resp *resp);
+int api_webhooks_delete(struct req *req, struct resp *resp);
 /* answers.c */
 int api_answer_show(struct req *req, struct resp *resp);
 int api_answer_save(struct req *req, struct resp *resp);

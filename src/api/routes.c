@@ -209,6 +209,22 @@ const struct route routes[] = {
 	{"POST", "/surveys/{id}/questions/{qid}/move", api_survey_questions_move, 0, ROLE_MANAGER,
 	 16 * KIB, "survey", "Move a survey question up or down"},
 
+	/* webhooks: events of the feedback loop sent to other systems */
+	{"GET", "/webhooks", api_webhooks_list, 0, ROLE_ADMIN, 0, "webhooks",
+	 "Webhook subscriptions with their delivery counts"},
+	{"POST", "/webhooks", api_webhooks_create, 0, ROLE_ADMIN, 16 * KIB, "webhooks",
+	 "Subscribe a URL to events; the answer holds its signing secret"},
+	{"GET", "/webhooks/{id}", api_webhooks_show, 0, ROLE_ADMIN, 0, "webhook",
+	 "One webhook with its secret and latest deliveries"},
+	{"PATCH", "/webhooks/{id}", api_webhooks_update, R_API, ROLE_ADMIN, 16 * KIB, NULL,
+	 "Change a webhook's URL, events or whether it is active"},
+	{"POST", "/webhooks/{id}", api_webhooks_update, R_PAGE, ROLE_ADMIN, 16 * KIB, "webhook",
+	 "Change a webhook's URL, events or whether it is active"},
+	{"DELETE", "/webhooks/{id}", api_webhooks_delete, R_API, ROLE_ADMIN, 0, NULL,
+	 "Remove a webhook and its delivery log"},
+	{"POST", "/webhooks/{id}/delete", api_webhooks_delete, R_PAGE, ROLE_ADMIN, 16 * KIB, NULL,
+	 "Remove a webhook and its delivery log"},
+
 	/* public answer pages: the token in the path is the key (no sign-in;
 	 * no CSRF token either, since whoever holds the link may answer) */
 	{"GET", "/s/{token}", api_answer_show, R_PUBLIC, 0, 0, "answer",

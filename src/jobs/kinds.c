@@ -8,6 +8,7 @@
 #include "domain/ratelimit.h"
 #include "domain/search.h"
 #include "domain/session.h"
+#include "domain/webhook.h"
 #include "jobs/worker.h"
 #include "util/jx.h"
 
@@ -63,9 +64,19 @@ static int probe(struct job_ctx *c)
 	return 0;
 }
 
+/* Delivers one webhook event (domain/webhook.h): retried by the queue
+ * until the receiver answers 2xx, then failed for good in the log. */
+static int webhook_deliver_job(struct job_ctx *c)
+{
+	int64_t id = jx_int(c->payload, "delivery_id", 0);
+	bool last = c->job->attempts >= c->job->max_attempts;
+	return webhook_deliver(c->db, id, last, c->error, sizeof(c->error));
+}
+
 const struct job_kind job_kinds[] = {
 	{"housekeeping", housekeeping, "Remove expired sessions, old limits, finished jobs and old import uploads"},
 	{"probe", probe, "A test job: proves the queue runs"},
 	{"search.backlog", search_backlog, "Index for search what large imports wrote"},
+	{"webhook.deliver", webhook_deliver_job, "Deliver a webhook event, signed"},
 };
 const size_t job_kinds_count = sizeof(job_kinds) / sizeof(job_kinds[0]);
