@@ -311,8 +311,8 @@ static void test_pages(void **state)
 	result_free(&r);
 	h_call(h, AS_SESSION, "GET", path, NULL, NULL, NULL, &r);
 	check_status(&r, 200);
-	check_body(&r, "<pre class=\"mail-text\">Geef ons een cijfer.");
-	check_body(&r, "<pre class=\"mail-raw\">");
+	check_body(&r, "<pre class=\"mail-text\" tabindex=\"0\">Geef ons een cijfer.");
+	check_body(&r, "<pre class=\"mail-raw\" tabindex=\"0\">");
 	check_body(&r, "Hoe was het?");
 	check_body(&r, form_path);
 	result_free(&r);
