@@ -50,6 +50,11 @@ int api_tokens_create(struct req *req, struct resp *resp);
 int api_tokens_revoke(struct req *req, struct resp *resp);
 /* audit.c */
 int api_audit_list(struct req *req, struct resp *resp);
+/* outbox.c */
+int api_outbox_list(struct req *req, struct resp *resp);
+int api_outbox_show(struct req *req, struct resp *resp);
+int api_outbox_retry(struct req *req, struct resp *resp);
+int api_outbox_test(struct req *req, struct resp *resp);
 /* jobs.c */
 int api_jobs_list(struct req *req, struct resp *resp);
 int api_jobs_retry(struct req *req, struct resp *resp);

@@ -42,19 +42,27 @@ int cmd_backup(int argc, char **argv)
 
 int cmd_config(int argc, char **argv)
 {
-	struct cli c = {.usage = "brug config [settings]\n"
-				 "Shows every setting, its value and where the value came from."};
+	struct cli c = {.usage = "brug config [show] [settings]\n"
+				 "Shows every setting, its value and where the value came from"
+				 " (passwords masked)."};
 	int rc = cli_parse(&c, argc, argv, NULL);
 	if (rc) {
 		cli_cleanup(&c);
 		return rc < 0 ? 2 : 0;
 	}
+	if (c.argc > 1 || (c.argc == 1 && strcmp(c.argv[0], "show"))) {
+		fprintf(stderr, "brug: config takes no argument but show (see --help)\n");
+		cli_cleanup(&c);
+		return 2;
+	}
 	if (c.cfg.file)
 		printf("# config file: %s\n", c.cfg.file);
 	for (int k = 0; k < CFG_COUNT; k++) {
 		char v[1024];
-		if (k == CFG_DB)
-			db_url_redact(cfg_str(&c.cfg, CFG_DB), v, sizeof(v));
+		if (k == CFG_DB || k == CFG_SMTP_URL)
+			db_url_redact(cfg_str(&c.cfg, (enum cfg_key)k), v, sizeof(v));
+		else if (k == CFG_SMTP_PASSWORD && *cfg_str(&c.cfg, CFG_SMTP_PASSWORD))
+			snprintf(v, sizeof(v), "********");
 		else
 			snprintf(v, sizeof(v), "%s", cfg_str(&c.cfg, (enum cfg_key)k));
 		printf("%-22s = %-32s # %s\n", cfg_options[k].name, v,

@@ -4,6 +4,7 @@
  * and the configuration table are merged, and --help prints both. */
 #include "cli/cli.h"
 
+#include <curl/curl.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,6 +140,14 @@ int cli_setup(struct cli *c)
 		fprintf(stderr, "brug: password-cost must be interactive, moderate or test\n");
 		return -1;
 	}
+	/* libcurl's process-wide state (mail delivery, webhooks), once, before
+	 * any thread starts: curl_global_init is not thread-safe */
+	static bool curl_ready;
+	if (!curl_ready && curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		fprintf(stderr, "brug: cannot start libcurl\n");
+		return -1;
+	}
+	curl_ready = true;
 	return 0;
 }
 

@@ -45,6 +45,7 @@ static int run(struct cli *c, struct db_pool *pool)
 		app_free(app);
 		return cli_fail("cannot serve", &err);
 	}
+	jobs_backoff_base_set(cfg_int(&c->cfg, CFG_JOB_BACKOFF_MS));
 	struct workers *workers = workers_start(pool, &c->cfg, (int)cfg_int(&c->cfg, CFG_WORKERS));
 	const char *listen = cfg_str(&c->cfg, CFG_LISTEN);
 	char host[256];

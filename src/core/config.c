@@ -57,7 +57,11 @@ const struct cfg_option cfg_options[CFG_COUNT] = {
 			  "SMTP server for mail (smtp://host:25, smtp://host:587 with STARTTLS,"
 			  " smtps://host:465); empty: mail is held in the outbox page"},
 	[CFG_SMTP_USER] = {"smtp-user", CFG_T_STR, "", 0, 0, "SMTP user name (empty: none)"},
-	[CFG_SMTP_PASSWORD] = {"smtp-password", CFG_T_STR, "", 0, 0, "SMTP password"},
+	[CFG_SMTP_PASSWORD] = {"smtp-password", CFG_T_STR, "", 0, 0,
+			       "SMTP password (brug config shows it masked)"},
+	[CFG_JOB_BACKOFF_MS] = {"job-backoff-ms", CFG_T_INT, "10000", 10, 3600000,
+				"wait before a failed job's second attempt, doubling per attempt"
+				" up to an hour (test suites use 50)"},
 };
 
 int config_find(const char *name)

@@ -7,6 +7,7 @@
  * worker) shows it. */
 #include "db/jobs.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,9 +99,17 @@ int jobs_done(struct db *db, const struct job *j)
 	return rc;
 }
 
+/* the first backoff: a setting of the process, read by every worker */
+static _Atomic int64_t backoff_base = BACKOFF_BASE_MS;
+
+void jobs_backoff_base_set(int64_t ms)
+{
+	atomic_store(&backoff_base, ms > 0 ? ms : BACKOFF_BASE_MS);
+}
+
 int64_t jobs_backoff_ms(int attempts)
 {
-	int64_t ms = BACKOFF_BASE_MS;
+	int64_t ms = atomic_load(&backoff_base);
 	for (int i = 1; i < attempts && ms < BACKOFF_MAX_MS; i++)
 		ms *= 2;
 	return ms < BACKOFF_MAX_MS ? ms : BACKOFF_MAX_MS;

@@ -52,7 +52,8 @@ int jobs_claim(struct db *db, const char *worker, struct job *out);
 /* The claimed job succeeded. BRUG_ECONFLICT when its lease was lost (it
  * ran too long and another worker took it). */
 int jobs_done(struct db *db, const struct job *j);
-/* The claimed job failed: queued again after a backoff (10 s doubling per
+/* The claimed job failed: queued again after a backoff (10 s by default,
+ * see jobs_backoff_base_set, doubling per
  * attempt, at most an hour, with jitter), or parked as failed after its
  * last attempt. */
 int jobs_fail(struct db *db, const struct job *j, const char *error);
@@ -64,6 +65,10 @@ int jobs_purge(struct db *db, int64_t keep_ms, int64_t *n);
 void jobs_job_cleanup(struct job *j);
 /* The backoff before attempt n + 1, without jitter (for tests). */
 int64_t jobs_backoff_ms(int attempts);
+/* Sets the first backoff for this process (the job-backoff-ms setting;
+ * 10 s until set), doubling per attempt up to an hour. Call before workers
+ * start; thread-safe. */
+void jobs_backoff_base_set(int64_t ms);
 
 /* Creates or updates the schedule (org_id, name): kind and payload run on
  * the cron expression, read on the organisation's clock (installation

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "domain/import.h"
+#include "domain/outbox.h"
 #include "domain/ratelimit.h"
 #include "domain/search.h"
 #include "domain/session.h"
@@ -73,8 +74,28 @@ static int webhook_deliver_job(struct job_ctx *c)
 	return webhook_deliver(c->db, id, last, c->error, sizeof(c->error));
 }
 
+/* Delivers one outbox mail {"id": n} (domain/outbox.h: held without an
+ * SMTP server; failed for good on the job's last attempt). */
+static int mail_send(struct job_ctx *c)
+{
+	int64_t id = jx_int(c->payload, "id", 0);
+	if (!c->env) {
+		snprintf(c->error, sizeof(c->error), "the mail settings could not be loaded");
+		return BRUG_EINTERNAL;
+	}
+	struct outbox_smtp smtp = {
+		.url = cfg_str(c->cfg, CFG_SMTP_URL),
+		.user = cfg_str(c->cfg, CFG_SMTP_USER),
+		.password = cfg_str(c->cfg, CFG_SMTP_PASSWORD),
+		.from = c->env->mail.from.addr,
+	};
+	bool last = c->job->attempts >= c->job->max_attempts;
+	return outbox_send(c->db, &smtp, c->job->org_id, id, last, c->error, sizeof(c->error));
+}
+
 const struct job_kind job_kinds[] = {
 	{"housekeeping", housekeeping, "Remove expired sessions, old limits, finished jobs and old import uploads"},
+	{"mail.send", mail_send, "Deliver one outbox mail over SMTP (or hold it without a server)"},
 	{"probe", probe, "A test job: proves the queue runs"},
 	{"search.backlog", search_backlog, "Index for search what large imports wrote"},
 	{"webhook.deliver", webhook_deliver_job, "Deliver a webhook event, signed"},

@@ -23,7 +23,7 @@ const skip = (!existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}`) || (!exists
 const RULES = { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations', 'incomplete'] };
 
 const crm = {};
-let o, srv, tok, browser, axeSource, team, other, survey, surveyActive, surveyLink;
+let o, srv, tok, browser, axeSource, team, other, survey, surveyActive, surveyLink, mail;
 const scope = fileScope();
 before(async () => {
   if (skip) return;
@@ -71,6 +71,8 @@ before(async () => {
   await sql(o.db, `INSERT INTO jobs (org_id, kind, payload, state, run_at, attempts, max_attempts,
     lease_ms, last_error, created_at, updated_at, finished_at) VALUES (${org}, 'probe', '{}',
     'failed', ${now}, 2, 2, 60000, 'the probe was asked to fail', ${now}, ${now}, ${now})`);
+  // outgoing mail: a test mail (held: no SMTP server), so the outbox shows it
+  mail = (await api(srv.base, tok, 'POST', '/outbox/test', {})).body;
   browser = await launchBrowser(scope);
 });
 
@@ -184,6 +186,12 @@ const PAGES = [
   ['failed jobs', async (p) => {
     await p.goto(srv.url('/jobs?state=failed'));
     assert.equal(await p.locator('main tbody form[action$="/retry"]').count(), 1, 'a retry button');
+  }],
+  ['outgoing mail', async (p) => { await p.goto(srv.url('/outbox')); }],
+  ['one outgoing mail', async (p) => {
+    await p.goto(srv.url(`/outbox/${mail.id}`));
+    await p.click('main details summary');
+    assert.equal(await p.locator('main pre.mail-raw').isVisible(), true, 'the raw message is open');
   }],
   ['settings', async (p) => { await p.goto(srv.url('/settings')); }],
   ['CRM settings', async (p) => { await p.goto(srv.url('/settings/crm')); }],

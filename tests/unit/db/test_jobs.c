@@ -263,6 +263,16 @@ static void test_backoff_values(void **state)
 	assert_int_equal(jobs_backoff_ms(11), 3600000);
 	assert_int_equal(jobs_backoff_ms(1000), 3600000);
 	assert_int_equal(jobs_backoff_ms(2147483647), 3600000);
+	/* job-backoff-ms: the first wait as set, doubling, the same cap; a
+	 * value of 0 or less is the default again */
+	jobs_backoff_base_set(50);
+	assert_int_equal(jobs_backoff_ms(1), 50);
+	assert_int_equal(jobs_backoff_ms(2), 100);
+	assert_int_equal(jobs_backoff_ms(4), 400);
+	assert_int_equal(jobs_backoff_ms(1000), 3600000);
+	jobs_backoff_base_set(0);
+	assert_int_equal(jobs_backoff_ms(1), 10000);
+	assert_int_equal(jobs_backoff_ms(2), 20000);
 }
 
 /* One failure of job id (attempt n of max) with error; checks the row:
