@@ -58,6 +58,7 @@ struct survey_invite_info {
 	char *survey_name, *survey_kind, *survey_status;
 	char *intro;       /* the survey's intro in lang (else the other language) */
 	char *first_type;  /* type of the first live question, "" when none */
+	char *first_text;  /* its text in lang (else the other language) */
 	char *org_name, *zone; /* the organisation's name and time zone */
 	int64_t expires_at, answered_at, reminded_at, sent_at;
 	bool opted_out;

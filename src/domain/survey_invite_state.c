@@ -42,7 +42,11 @@ int survey_invite_info_get(struct db *db, int64_t org, int64_t id, struct survey
 		"  ''),"
 		" i.expires_at, i.answered_at, i.reminded_at, i.sent_at,"
 		" CASE WHEN EXISTS (SELECT 1 FROM survey_optouts o WHERE o.org_id = i.org_id"
-		"  AND o.relation_id = i.relation_id) THEN 1 ELSE 0 END, org.name, org.timezone"
+		"  AND o.relation_id = i.relation_id) THEN 1 ELSE 0 END, org.name, org.timezone,"
+		" COALESCE((SELECT CASE WHEN i.lang = 'en' AND q.text_en <> '' THEN q.text_en"
+		"  WHEN q.text_nl <> '' THEN q.text_nl ELSE q.text_en END FROM survey_questions q"
+		"  WHERE q.org_id = s.org_id AND q.survey_id = s.id AND q.retired_at IS NULL"
+		"  ORDER BY q.position, q.id LIMIT 1), '')"
 		" FROM survey_invitations i JOIN surveys s ON s.org_id = i.org_id AND s.id = i.survey_id"
 		" JOIN orgs org ON org.org_id = i.org_id"
 		" LEFT JOIN relations rel ON rel.org_id = i.org_id AND rel.id = i.relation_id"
@@ -70,6 +74,7 @@ int survey_invite_info_get(struct db *db, int64_t org, int64_t id, struct survey
 		out->opted_out = db_int(r, 18) != 0;
 		out->org_name = dup_col(r, 19);
 		out->zone = dup_col(r, 20);
+		out->first_text = dup_col(r, 21);
 		rc = 0;
 	} else if (rc == 0) {
 		rc = BRUG_ENOTFOUND;
@@ -84,7 +89,7 @@ void survey_invite_info_cleanup(struct survey_invite_info *i)
 		return;
 	char **s[] = {&i->status, &i->email, &i->lang, &i->name, &i->survey_name,
 		      &i->survey_kind, &i->survey_status, &i->intro, &i->first_type,
-		      &i->org_name, &i->zone};
+		      &i->org_name, &i->zone, &i->first_text};
 	for (size_t k = 0; k < sizeof(s) / sizeof(s[0]); k++) {
 		free(*s[k]);
 		*s[k] = NULL;

@@ -102,7 +102,9 @@ static int compose(const struct job_env *env, const struct survey_invite_info *i
 	if (!rc)
 		rc = text_into(env, i->lang, *i->name ? "mail_invite.greeting" : "mail_invite.greeting_anon",
 			       ctx, d, "greeting");
-	if (!rc)
+	if (!rc && *i->first_text) /* the survey's own wording of its first question */
+		jx_set_str(d, "question", i->first_text);
+	else if (!rc)
 		rc = text_into(env, i->lang, "mail_invite.nps_question", ctx, d, "question");
 	if (!rc)
 		rc = buf_adds(&p->subject, jx_str(d, "subject"));

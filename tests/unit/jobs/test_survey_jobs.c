@@ -195,6 +195,9 @@ static void test_invite_mail(void **state)
 	char *text = fx_body_decode(msg, "plain");
 	check_scale(&w, text, id);
 	assert_non_null(strstr(text, "Dear Olga Jansen,"));
+	/* the survey's own question, in her language */
+	assert_non_null(strstr(text, "How likely are you to recommend us to a friend or colleague?"));
+	assert_null(strstr(text, "Hoe waarschijnlijk"));
 	assert_non_null(strstr(text, "0 = not at all likely"));
 	assert_non_null(strstr(text, "10 = extremely likely"));
 	snprintf(want, sizeof(want), BASE "/s/%s\n", tok);
