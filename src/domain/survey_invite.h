@@ -80,6 +80,9 @@ int survey_invite_mark_reminded(struct db *db, int64_t org, int64_t id, int64_t 
 /* The invitation will not be mailed after all (the survey closed, or the
  * person opted out since): 'skipped' with reason. */
 int survey_invite_mark_skipped(struct db *db, int64_t org, int64_t id, const char *reason);
+/* Its mail cannot be built (an address or name the message cannot carry):
+ * 'failed' while it was pending; no retry would help. */
+int survey_invite_mark_failed(struct db *db, int64_t org, int64_t id);
 
 /* The unsubscribe link: the relation of invitation id never gets another
  * survey from org (idempotent). *org_out is the invitation's organisation.

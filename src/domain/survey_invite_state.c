@@ -140,6 +140,14 @@ int survey_invite_mark_skipped(struct db *db, int64_t org, int64_t id, const cha
 		       DB_ARGS(DB_T(reason), DB_I(clock_now_ms()), DB_I(org), DB_I(id)));
 }
 
+int survey_invite_mark_failed(struct db *db, int64_t org, int64_t id)
+{
+	return db_exec(db,
+		       "UPDATE survey_invitations SET status = 'failed', updated_at = ?"
+		       " WHERE org_id = ? AND id = ? AND status = 'pending'",
+		       DB_ARGS(DB_I(clock_now_ms()), DB_I(org), DB_I(id)));
+}
+
 int survey_invite_public(struct db *db, int64_t id, int64_t *org, char lang[8])
 {
 	struct db_rows *r = NULL;

@@ -159,10 +159,7 @@ static int send_one(struct job_ctx *c, const struct survey_invite_info *i, bool 
 	if (failed == BRUG_ECONFLICT) /* sent or answered meanwhile: nothing to do */
 		rc = 0;
 	else if (failed == BRUG_EINVAL && !reminder)
-		rc = db_exec(c->db,
-			     "UPDATE survey_invitations SET status = 'failed', updated_at = ?"
-			     " WHERE org_id = ? AND id = ? AND status = 'pending'",
-			     DB_ARGS(DB_I(now), DB_I(i->org), DB_I(i->id)));
+		rc = survey_invite_mark_failed(c->db, i->org, i->id);
 	else if (failed == BRUG_EINVAL)
 		rc = 0;
 	if (failed && failed != BRUG_ECONFLICT)

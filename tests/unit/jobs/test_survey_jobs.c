@@ -313,7 +313,13 @@ static void test_skip_at_send(void **state)
 	int64_t s = survey(&w, "nps_relationship");
 	int64_t p1 = person(&w, "Olga", "en", "olga@example.com");
 	int64_t p2 = person(&w, "Piet", "nl", "piet@example.com");
-	int64_t i1 = invite(&w, s, p1), i2 = invite(&w, s, p2);
+	int64_t p3 = person(&w, "Bad", "nl", "no address@x");
+	int64_t i1 = invite(&w, s, p1), i2 = invite(&w, s, p2), i3 = invite(&w, s, p3);
+	/* an address the mail cannot carry: failed, no retry, no mail */
+	assert_int_equal(run_id(&w, survey_job_invite, i3), 0);
+	char *bad = status(&w, i3);
+	assert_string_equal(bad, "failed:");
+	free(bad);
 	int64_t org = 0;
 	assert_int_equal(survey_invite_optout(f->db, i1, &org), 0);
 	assert_int_equal(run_id(&w, survey_job_invite, i1), 0);
