@@ -116,6 +116,18 @@ int api_webhooks_delete(struct req *req, struct resp *resp);
 /* answers.c */
 int api_answer_show(struct req *req, struct resp *resp);
 int api_answer_save(struct req *req, struct resp *resp);
+
+/* survey_invitations.c */
+/* Adds what the send form needs to survey s (a survey_get object):
+ * is_relationship and send_types (the relation types with labels).
+ * Request-scoped; not thread-shared. */
+void api_survey_send_data(struct req *req, json_t *s);
+int api_survey_invitations_create(struct req *req, struct resp *resp);
+int api_survey_invitations_list(struct req *req, struct resp *resp);
+int api_feedback_settings_show(struct req *req, struct resp *resp);
+int api_feedback_settings_update(struct req *req, struct resp *resp);
+int api_unsubscribe_form(struct req *req, struct resp *resp);
+int api_unsubscribe(struct req *req, struct resp *resp);
 /* search.c */
 int api_search(struct req *req, struct resp *resp);
 /* duplicates.c */

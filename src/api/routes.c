@@ -208,6 +208,22 @@ const struct route routes[] = {
 	 "Delete a question of a draft, or retire one of an active survey"},
 	{"POST", "/surveys/{id}/questions/{qid}/move", api_survey_questions_move, 0, ROLE_MANAGER,
 	 16 * KIB, "survey", "Move a survey question up or down"},
+	/* sending surveys (issue 5: invitations, contact pressure, unsubscribe) */
+	{"POST", "/surveys/{id}/invitations", api_survey_invitations_create, 0, ROLE_MANAGER,
+	 64 * KIB, "survey_invitations",
+	 "Send a relationship survey to a selection of people (contact pressure applies)"},
+	{"GET", "/surveys/{id}/invitations", api_survey_invitations_list, 0, ROLE_MANAGER, 0,
+	 "survey_invitations", "A survey's invitations, skip reasons and mail status"},
+	{"GET", "/settings/feedback", api_feedback_settings_show, 0, ROLE_MANAGER, 0,
+	 "settings_feedback", "The feedback rules: contact pressure, reminder, expiry, deadlines"},
+	{"PATCH", "/settings/feedback", api_feedback_settings_update, R_API, ROLE_MANAGER, 0, NULL,
+	 "Change the feedback rules"},
+	{"POST", "/settings/feedback", api_feedback_settings_update, R_PAGE, ROLE_MANAGER, 0,
+	 "settings_feedback", "Change the feedback rules"},
+	{"GET", "/s/{token}/unsubscribe", api_unsubscribe_form, R_ROOT | R_PUBLIC | R_PAGE, 0, 0,
+	 "unsubscribe", "Unsubscribe from surveys: the confirmation page"},
+	{"POST", "/s/{token}/unsubscribe", api_unsubscribe, R_ROOT | R_PUBLIC | R_PAGE | R_NOCSRF, 0,
+	 16 * KIB, "unsubscribe", "Unsubscribe from surveys (also the RFC 8058 one-click target)"},
 
 	/* webhooks: events of the feedback loop sent to other systems */
 	{"GET", "/webhooks", api_webhooks_list, 0, ROLE_ADMIN, 0, "webhooks",

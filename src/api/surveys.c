@@ -232,6 +232,7 @@ static int page_data(struct req *req, json_t *s)
 	api_labels(req, json_object_get(s, "retired"), "type", "surveys.types");
 	json_object_set_new(s, "types", options_of(req, qtypes, "surveys.types", NULL));
 	json_object_set_new(s, "kinds", options_of(req, kinds, "surveys.kinds", jx_str(s, "kind")));
+	api_survey_send_data(req, s);
 	struct user_filter f = {.status = 1, .per_page = 200, .page = 1};
 	json_t *list = NULL;
 	int rc = user_list(req->db, req->who.org_id, &f, &list);

@@ -10,6 +10,7 @@
 #include "domain/check.h"
 #include "domain/relation.h"
 #include "domain/search.h"
+#include "domain/survey_invite.h"
 #include "util/buf.h"
 #include "util/clock.h"
 #include "util/jx.h"
@@ -157,6 +158,10 @@ int interaction_create(struct db *db, const struct actor *who, const struct inte
 				DB_I0(who->user_id), DB_I(now), DB_I(now)));
 	if (!rc)
 		rc = search_index_interaction(db, who->org_id, iid);
+	if (!rc)
+		rc = survey_invite_on_interaction(db, who->org_id, iid,
+						  in.person_id > 0 ? in.person_id : 0, in.channel,
+						  in.role_id > 0 ? in.role_id : 0);
 	if (!rc)
 		rc = audit_add(db, who, "interaction.create", "interaction", iid, summary(&in));
 	rc = db_finish(db, rc);

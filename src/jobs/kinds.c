@@ -10,6 +10,7 @@
 #include "domain/search.h"
 #include "domain/session.h"
 #include "domain/webhook.h"
+#include "jobs/survey_jobs.h"
 #include "jobs/worker.h"
 #include "util/jx.h"
 
@@ -99,5 +100,9 @@ const struct job_kind job_kinds[] = {
 	{"probe", probe, "A test job: proves the queue runs"},
 	{"search.backlog", search_backlog, "Index for search what large imports wrote"},
 	{"webhook.deliver", webhook_deliver_job, "Deliver a webhook event, signed"},
+	{"survey.invite", survey_job_invite, "Mail a survey invitation"},
+	{"survey.remind", survey_job_remind, "Mail the one reminder of an unanswered invitation"},
+	{"survey.transactional", survey_job_transactional,
+	 "Invite the person of an interaction to a survey after it"},
 };
 const size_t job_kinds_count = sizeof(job_kinds) / sizeof(job_kinds[0]);

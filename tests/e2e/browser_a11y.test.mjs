@@ -9,6 +9,7 @@
 // script) does not govern, so the CSP stays on, as users get it. The test
 // checks that axe is really there before it runs.
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, test } from 'node:test';
@@ -23,7 +24,8 @@ const skip = (!existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}`) || (!exists
 const RULES = { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations', 'incomplete'] };
 
 const crm = {};
-let o, srv, tok, browser, axeSource, team, other, survey, surveyActive, surveyLink, mail;
+let o, srv, tok, browser, axeSource, team, other, survey, surveyActive, surveyLink, mail, surveySent;
+const unsubLink = {};
 const scope = fileScope();
 before(async () => {
   if (skip) return;
@@ -73,6 +75,20 @@ before(async () => {
     'failed', ${now}, 2, 2, 60000, 'the probe was asked to fail', ${now}, ${now}, ${now})`);
   // outgoing mail: a test mail (held: no SMTP server), so the outbox shows it
   mail = (await api(srv.base, tok, 'POST', '/outbox/test', {})).body;
+  // a relationship survey sent to two people (one invited, one skipped), and
+  // the unsubscribe link of each language
+  surveySent = (await api(srv.base, tok, 'POST', '/surveys', { template: 'nps_relationship', name: 'NPS verstuurd' })).body;
+  assert.equal((await api(srv.base, tok, 'PATCH', `/surveys/${surveySent.id}`, { status: 'active' })).status, 200);
+  for (const [name, lang] of [['Nina Nederlands', 'nl'], ['Emma English', 'en']]) {
+    await api(srv.base, tok, 'POST', '/relations', { kind: 'person', name, lang, emails: [{ value: `${lang}@invitee.example` }] });
+  }
+  assert.equal((await api(srv.base, tok, 'POST', `/surveys/${surveySent.id}/invitations`, {})).status, 201);
+  const secret = Buffer.from(await sql(o.db, "SELECT value FROM settings WHERE org_id = 0 AND name = 'secret'"), 'hex');
+  for (const lang of ['nl', 'en']) {
+    const id = Number(await sql(o.db, `SELECT id FROM survey_invitations WHERE email = '${lang}@invitee.example'`));
+    const mac = createHmac('sha256', secret).update(`survey-invitation:${id}`).digest('base64url').slice(0, 22);
+    unsubLink[lang] = `/s/${id}.${mac}/unsubscribe`;
+  }
   browser = await launchBrowser(scope);
 });
 
@@ -140,6 +156,23 @@ const PAGES = [
     assert.equal(await p.locator('main form').count(), 0, 'no form after finishing');
   }],
   ['answer link unknown', async (p) => { await p.goto(srv.url('/s/123.bestaatniet')); }],
+  ['survey (active relationship, the send form)', async (p) => { await p.goto(srv.url(`/surveys/${surveySent.id}`)); }],
+  ['survey invitations', async (p) => { await p.goto(srv.url(`/surveys/${surveySent.id}/invitations`)); }],
+  ['survey invitations with errors', async (p) => {
+    await p.goto(srv.url(`/surveys/${surveySent.id}/invitations`));
+    await p.fill('#send-tags', 'bestaat-niet');
+    await Promise.all([p.waitForNavigation(), p.click('#send form button[type="submit"]')]);
+    assert.equal(await p.locator('#send-tags[aria-invalid="true"]').count(), 1, 'the form shows its error');
+  }],
+  ['feedback rules', async (p) => { await p.goto(srv.url('/settings/feedback')); }],
+  ['feedback rules with errors', async (p) => {
+    await p.goto(srv.url('/settings/feedback'));
+    await p.fill('#contact_days', '0');
+    await Promise.all([p.waitForNavigation(), p.click('main form button[type="submit"]')]);
+    assert.equal(await p.locator('#contact_days[aria-invalid="true"]').count(), 1, 'the form shows its error');
+  }],
+  ['unsubscribe (in the invitee\'s language)', async (p) => { await p.goto(srv.url(unsubLink[p.brugLang])); }],
+  ['unsubscribe, a bad link', async (p) => { await p.goto(srv.url('/s/1.x/unsubscribe')); }],
   ['tokens', async (p) => { await p.goto(srv.url('/tokens')); }],
   ['tokens with a fresh token', async (p) => {
     await p.goto(srv.url('/tokens'));
@@ -232,6 +265,7 @@ for (const view of VIEWS) {
     for (const [what, reach] of PAGES) {
       await t.test(what, async () => {
         if (what === 'home') await browserLogin(page, srv.base, o.email, o.password);
+        page.brugLang = lang;
         await reach(page);
         assert.equal(await page.getAttribute('html', 'lang'), lang, `${what} is in ${lang}`);
         const r = await axe(page);
