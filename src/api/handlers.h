@@ -102,6 +102,13 @@ int api_survey_questions_create(struct req *req, struct resp *resp);
 int api_survey_questions_update(struct req *req, struct resp *resp);
 int api_survey_questions_delete(struct req *req, struct resp *resp);
 int api_survey_questions_move(struct req *req, struct resp *resp);
+/* cases.c */
+int api_cases_list(struct req *req, struct resp *resp);
+int api_cases_metrics(struct req *req, struct resp *resp);
+int api_cases_show(struct req *req, struct resp *resp);
+int api_cases_update(struct req *req, struct resp *resp);
+int api_cases_note(struct req *req, struct resp *resp);
+int api_feedback_mine(struct req *req, struct resp *resp);
 /* search.c */
 int api_search(struct req *req, struct resp *resp);
 /* duplicates.c */

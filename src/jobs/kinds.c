@@ -8,6 +8,7 @@
 #include "domain/ratelimit.h"
 #include "domain/search.h"
 #include "domain/session.h"
+#include "jobs/case_notify.h"
 #include "jobs/worker.h"
 #include "util/jx.h"
 
@@ -67,5 +68,6 @@ const struct job_kind job_kinds[] = {
 	{"housekeeping", housekeeping, "Remove expired sessions, old limits, finished jobs and old import uploads"},
 	{"probe", probe, "A test job: proves the queue runs"},
 	{"search.backlog", search_backlog, "Index for search what large imports wrote"},
+	{"case.notify", job_case_notify, "Mail the assignee of a new follow-up case"},
 };
 const size_t job_kinds_count = sizeof(job_kinds) / sizeof(job_kinds[0]);
