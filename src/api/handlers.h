@@ -128,6 +128,13 @@ int api_feedback_settings_show(struct req *req, struct resp *resp);
 int api_feedback_settings_update(struct req *req, struct resp *resp);
 int api_unsubscribe_form(struct req *req, struct resp *resp);
 int api_unsubscribe(struct req *req, struct resp *resp);
+/* cases.c */
+int api_cases_list(struct req *req, struct resp *resp);
+int api_cases_metrics(struct req *req, struct resp *resp);
+int api_cases_show(struct req *req, struct resp *resp);
+int api_cases_update(struct req *req, struct resp *resp);
+int api_cases_note(struct req *req, struct resp *resp);
+int api_feedback_mine(struct req *req, struct resp *resp);
 /* search.c */
 int api_search(struct req *req, struct resp *resp);
 /* duplicates.c */

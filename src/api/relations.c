@@ -485,6 +485,11 @@ int api_relations_show(struct req *req, struct resp *resp)
 		api_labels(req, json_object_get(tl, "items"), "channel", "interactions.channels");
 		api_labels(req, json_object_get(tl, "items"), "direction", "interactions.directions");
 		api_labels(req, json_object_get(tl, "items"), "status", "tasks.statuses");
+		api_labels(req, json_object_get(tl, "items"), "case_status", "cases.statuses");
+		size_t ti;
+		json_t *it;
+		json_array_foreach(json_object_get(tl, "items"), ti, it)
+			jx_set_bool(it, "has_score", json_is_integer(json_object_get(it, "score")));
 		api_labels(req, d, "type", "relations.types");
 		api_labels(req, d, "kind", "relations.kinds");
 		jx_set_bool(d, "is_person", !strcmp(jx_str(d, "kind"), "person"));

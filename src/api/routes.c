@@ -248,6 +248,23 @@ const struct route routes[] = {
 	{"POST", "/s/{token}", api_answer_save, R_PUBLIC | R_NOCSRF, 0, 64 * KIB, "answer",
 	 "Save answers, question by question or all at once (complete)"},
 
+	/* follow-up cases for detractors, and each employee's own feedback
+	 * (issue 5; /cases/metrics before /cases/{id}) */
+	{"GET", "/cases", api_cases_list, 0, ROLE_EMPLOYEE, 0, "cases",
+	 "Follow-up cases (filter by status, assignee, overdue, survey): overdue first"},
+	{"GET", "/cases/metrics", api_cases_metrics, R_API, ROLE_EMPLOYEE, 0, NULL,
+	 "Loop metrics: cases opened, share closed in time, median time to close"},
+	{"GET", "/cases/{id}", api_cases_show, 0, ROLE_EMPLOYEE, 0, "case",
+	 "One case with the answer, notes and the customer's timeline"},
+	{"PATCH", "/cases/{id}", api_cases_update, R_API, ROLE_EMPLOYEE, 0, NULL,
+	 "Change a case's status or assignee"},
+	{"POST", "/cases/{id}", api_cases_update, R_PAGE, ROLE_EMPLOYEE, 16 * KIB, "case",
+	 "Change a case's status or assignee"},
+	{"POST", "/cases/{id}/notes", api_cases_note, 0, ROLE_EMPLOYEE, 0, "case",
+	 "Add a note to a case"},
+	{"GET", "/feedback/mine", api_feedback_mine, 0, ROLE_EMPLOYEE, 0, "feedback_mine",
+	 "Feedback on the contacts the signed-in employee handled, newest first"},
+
 	/* search */
 	{"GET", "/search", api_search, 0, ROLE_EMPLOYEE, 0, "search",
 	 "Search relations, people and interactions"},

@@ -11,6 +11,7 @@
 #include "domain/session.h"
 #include "domain/webhook.h"
 #include "jobs/survey_jobs.h"
+#include "jobs/case_notify.h"
 #include "jobs/worker.h"
 #include "util/jx.h"
 
@@ -104,5 +105,6 @@ const struct job_kind job_kinds[] = {
 	{"survey.remind", survey_job_remind, "Mail the one reminder of an unanswered invitation"},
 	{"survey.transactional", survey_job_transactional,
 	 "Invite the person of an interaction to a survey after it"},
+	{"case.notify", job_case_notify, "Mail the assignee of a new follow-up case"},
 };
 const size_t job_kinds_count = sizeof(job_kinds) / sizeof(job_kinds[0]);

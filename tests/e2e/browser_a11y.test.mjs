@@ -18,6 +18,7 @@ import {
   CHROMIUM, ROOT, api, browserLogin, createToken, fileScope, initOrg, launchBrowser, newContext,
   serve, sql,
 } from './lib.mjs';
+import { openCase } from './case_fixture.mjs';
 
 const AXE = path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 const skip = (!existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}`) || (!existsSync(AXE) && 'no axe-core in node_modules');
@@ -66,6 +67,7 @@ before(async () => {
   crm.call = (await api(srv.base, tok, 'POST', '/interactions', { person_id: crm.person.id, channel: 'phone',
     subject: 'Vraag over de factuur', summary: 'Klant belde over **factuur** 12.\n\n- terugbellen\n- korting', outcome: 'follow_up' })).body;
   crm.task = (await api(srv.base, tok, 'POST', '/tasks', { title: 'Terugbellen', due: '2020-01-31', relation_id: crm.person.id })).body;
+  crm.case = await openCase(o.db, { survey: survey.id, relation: crm.person.id, assignee: 1, score: 4 });
   assert.ok(crm.org.id && crm.person.id && crm.call.id && crm.task.id, 'the CRM data is there');
   // a failed job, so the jobs page shows its retry button
   const now = Date.now();
@@ -213,6 +215,14 @@ const PAGES = [
   ['log an interaction', async (p) => { await p.goto(srv.url(`/interactions/new?relation_id=${crm.person.id}`)); }],
   ['tasks', async (p) => { await p.goto(srv.url('/tasks')); }],
   ['task', async (p) => { await p.goto(srv.url(`/tasks/${crm.task.id}`)); }],
+  ['follow-ups', async (p) => { await p.goto(srv.url('/cases?assignee=all')); }],
+  ['follow-up', async (p) => { await p.goto(srv.url(`/cases/${crm.case}`)); }],
+  ['follow-up with errors', async (p) => {
+    await p.goto(srv.url(`/cases/${crm.case}`));
+    await Promise.all([p.waitForNavigation(), p.click('form[action$="/notes"] button[type="submit"]')]);
+    assert.equal(await p.locator('#body[aria-invalid="true"]').count(), 1, 'the note form shows its error');
+  }],
+  ['my feedback', async (p) => { await p.goto(srv.url('/feedback/mine')); }],
   ['search results', async (p) => { await p.goto(srv.url('/search?q=zoe')); }],
   ['audit log', async (p) => { await p.goto(srv.url('/audit')); }],
   ['jobs', async (p) => { await p.goto(srv.url('/jobs')); }],
