@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "cli/demo_crm.h"
+#include "cli/demo_feedback.h"
 #include "domain/org.h"
 #include "domain/team.h"
 #include "domain/user.h"
@@ -83,9 +84,12 @@ static int fill(struct db *db, int64_t org, struct brug_err *err)
 					     people[i].lead, err);
 		staff[i] = (struct demo_user){.id = uid, .team = people[i].team};
 	}
+	static struct demo_crm_made made; /* large: not on the stack */
 	if (!rc) /* about 500 relations and 5,000 contact moments */
 		rc = demo_crm_fill(db, &who, staff, sizeof(people) / sizeof(people[0]), 380, 5000,
-				   err);
+				   &made, err);
+	if (!rc) /* a year of surveys and answers; follow-ups for Sanne (customer service) */
+		rc = demo_feedback_fill(db, &who, &made, staff[2].id, err);
 	return rc;
 }
 

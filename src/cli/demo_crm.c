@@ -246,7 +246,8 @@ static int relations(struct ctx *c, int64_t *people, size_t *n_people, size_t ca
 }
 
 static int interactions(struct ctx *c, const int64_t *people, size_t n_people,
-			const int64_t *companies, size_t n_companies, int count)
+			const int64_t *companies, size_t n_companies, int count,
+			struct demo_crm_made *made)
 {
 	int64_t now = clock_now_ms();
 	int rc = 0;
@@ -277,6 +278,11 @@ static int interactions(struct ctx *c, const int64_t *people, size_t n_people,
 			in.company_id = companies[rnd((uint32_t)n_companies)];
 		int64_t id = 0;
 		rc = interaction_create(c->db, &c->who, &in, &id, c->err);
+		if (!rc && in.person_id && made->n_contacts < DEMO_CONTACTS_MAX) {
+			made->contacts[made->n_contacts].id = id;
+			made->contacts[made->n_contacts].at = at;
+			made->contacts[made->n_contacts++].team = roles[r].team;
+		}
 		if (!rc && !strcmp(in.outcome, "follow_up") && at > now - 30 * DAY_MS) {
 			char due[11];
 			int64_t d = at + (int64_t)(2 + rnd(10)) * DAY_MS;
@@ -302,7 +308,8 @@ static int interactions(struct ctx *c, const int64_t *people, size_t n_people,
 }
 
 int demo_crm_fill(struct db *db, const struct actor *who, const struct demo_user *users,
-		  size_t n_users, int people_count, int interaction_count, struct brug_err *err)
+		  size_t n_users, int people_count, int interaction_count, struct demo_crm_made *made,
+		  struct brug_err *err)
 {
 	struct ctx c = {.db = db, .who = *who, .users = users, .n_users = n_users, .err = err};
 	json_t *list = NULL;
@@ -315,12 +322,14 @@ int demo_crm_fill(struct db *db, const struct actor *who, const struct demo_user
 				c.role_ids[r] = jx_int(e, "id", 0);
 	}
 	json_decref(list);
-	int64_t people[1024], companies[256];
-	size_t n_people = 0, n_companies = 0;
-	size_t cap = (size_t)people_count < N(people) ? (size_t)people_count : N(people);
+	int64_t *people = made->people, companies[256];
+	size_t n_companies = 0;
+	size_t cap = (size_t)people_count < N(made->people) ? (size_t)people_count : N(made->people);
+	made->n_people = made->n_contacts = 0;
 	if (!rc)
-		rc = relations(&c, people, &n_people, cap, companies, &n_companies);
+		rc = relations(&c, people, &made->n_people, cap, companies, &n_companies);
 	if (!rc)
-		rc = interactions(&c, people, n_people, companies, n_companies, interaction_count);
+		rc = interactions(&c, people, made->n_people, companies, n_companies,
+				  interaction_count, made);
 	return rc;
 }
