@@ -209,6 +209,15 @@ const struct route routes[] = {
 	{"POST", "/surveys/{id}/questions/{qid}/move", api_survey_questions_move, 0, ROLE_MANAGER,
 	 16 * KIB, "survey", "Move a survey question up or down"},
 
+	/* survey results (issue 5): a survey's for managers, the organisation's
+	 * dashboard (aggregates only) for everyone */
+	{"GET", "/surveys/{id}/results", api_survey_results, 0, ROLE_MANAGER, 0, "survey_results",
+	 "A survey's results: scores with 95% intervals, trend, breakdown, themes"},
+	{"GET", "/surveys/{id}/answers", api_survey_answers, 0, ROLE_MANAGER, 0, "survey_answers",
+	 "A survey's open answers, by theme and score group, newest first"},
+	{"GET", "/results", api_results_org, 0, ROLE_EMPLOYEE, 0, "results",
+	 "The organisation's NPS over every survey: trend, by survey, by team"},
+
 	/* search */
 	{"GET", "/search", api_search, 0, ROLE_EMPLOYEE, 0, "search",
 	 "Search relations, people and interactions"},
