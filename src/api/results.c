@@ -3,17 +3,22 @@
  * administrators), its open answers, and the organisation dashboard
  * (every signed-in user: it shows only aggregates). The numbers come from
  * domain/survey_results; for a browser the handler adds the texts the
- * page shows (numbers written out, change words, selectors). */
+ * page shows (numbers written out, change words, selectors). The answers
+ * download as CSV or Excel (domain/survey_export). */
 #include "api/handlers.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api/common.h"
 #include "core/i18n.h"
+#include "domain/survey_export.h"
 #include "domain/survey_results.h"
 #include "http/app.h"
+#include "util/clock.h"
 #include "util/jx.h"
 
 /* A 422: a page shows the message, a client gets the field. */
@@ -285,4 +290,89 @@ int api_survey_answers(struct req *req, struct resp *resp)
 	if (!req->api)
 		api_pager(req, resp_data(resp));
 	return 0;
+}
+
+/* The most one answers download may hold (as the relation exports). */
+#define ANSWERS_HTTP_MAX ((size_t)256 << 20)
+
+static int to_body(void *ctx, const char *p, size_t n)
+{
+	return buf_add(ctx, p, n);
+}
+
+/* "<survey name> <date>.<ext>" made safe for a header. */
+static const char *file_name(struct req *req, int64_t id, const char *ext)
+{
+	char date[32];
+	clock_iso8601(clock_now_ms(), date, sizeof(date));
+	date[10] = '\0';
+	return arena_printf(&req->arena, "%s-%lld-%s.%s",
+			    !strcmp(req->lang, "en") ? "answers" : "antwoorden", (long long)id, date,
+			    ext);
+}
+
+static int download(struct req *req, struct resp *resp, const char *type, const char *name)
+{
+	resp->prebuilt = true;
+	resp->content_type = type;
+	resp_header(resp, req, "Content-Disposition",
+		    arena_printf(&req->arena, "attachment; filename=\"%s\"", name));
+	return 0;
+}
+
+int api_survey_answers_csv(struct req *req, struct resp *resp)
+{
+	int64_t id;
+	size_t rows = 0;
+	if (req_param_id(req, "id", &id))
+		return brug_fail(&req->err, BRUG_ENOTFOUND, "error.survey_not_found", NULL);
+	buf_reset(&resp->body);
+	resp->body.max = ANSWERS_HTTP_MAX;
+	int rc = survey_export_csv(req->db, req->who.org_id, id, !strcmp(req->lang, "en"), to_body,
+				   &resp->body, &rows);
+	if (rc == BRUG_ENOTFOUND)
+		return brug_fail(&req->err, rc, "error.survey_not_found", NULL);
+	if (rc)
+		return rc;
+	return download(req, resp, "text/csv; charset=utf-8", file_name(req, id, "csv"));
+}
+
+/* libxlsxwriter writes a file: a private temporary one, read into the
+ * body and removed before the response goes. */
+int api_survey_answers_xlsx(struct req *req, struct resp *resp)
+{
+	int64_t id;
+	size_t rows = 0;
+	if (req_param_id(req, "id", &id))
+		return brug_fail(&req->err, BRUG_ENOTFOUND, "error.survey_not_found", NULL);
+	const char *dir = getenv("TMPDIR");
+	char *path = arena_printf(&req->arena, "%s/brug-answers-XXXXXX",
+				  dir && *dir ? dir : "/tmp");
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return brug_fail(&req->err, BRUG_EIO, "error.internal", NULL);
+	close(fd);
+	int rc = survey_export_xlsx(req->db, req->who.org_id, id, !strcmp(req->lang, "en"), path,
+				    &rows);
+	if (!rc) {
+		buf_reset(&resp->body);
+		resp->body.max = ANSWERS_HTTP_MAX;
+		FILE *f = fopen(path, "rb");
+		char chunk[65536];
+		size_t n;
+		rc = f ? 0 : BRUG_EIO;
+		while (!rc && f && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			rc = buf_add(&resp->body, chunk, n);
+		if (f && ferror(f) && !rc)
+			rc = BRUG_EIO;
+		if (f)
+			fclose(f);
+	}
+	unlink(path);
+	if (rc == BRUG_ENOTFOUND)
+		return brug_fail(&req->err, rc, "error.survey_not_found", NULL);
+	if (rc)
+		return rc;
+	return download(req, resp, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+			file_name(req, id, "xlsx"));
 }

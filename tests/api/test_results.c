@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -273,12 +274,65 @@ static void test_pages(void **state)
 	result_free(&r);
 }
 
+static void test_exports(void **state)
+{
+	struct harness *h = *state;
+	char target[160];
+	struct result r;
+	snprintf(target, sizeof(target), "/api/v1/surveys/%lld/answers.csv", (long long)survey_id);
+	struct api_case cases[] = {
+		{AS_EMPLOYEE, "GET", target, NULL, 403, NULL, NULL},
+		{AS_OTHER, "GET", target, NULL, 404, "error", "not_found"},
+	};
+	run_cases(h, cases, N(cases));
+	h_call(h, AS_MANAGER, "GET", target, NULL, NULL, NULL, &r);
+	check_status(&r, 200);
+	assert_non_null(strstr(r.content_type, "text/csv"));
+	check_body(&r, "uitnodiging,relatie_id,relatie,taal,verstuurd,beantwoord,afgerond,"
+		       "behandelaar,rol,kanaal,nps,reason,better,themas,sentiment\r\n");
+	check_body(&r, ",0,Slecht bereikbaar en traag,,bereikbaarheid; snelheid,-");
+	check_body(&r, ",3,\"Slecht bereikbaar, de prijs is te hoog\",,bereikbaarheid; prijs,-");
+	size_t lines = 0;
+	for (const char *p = r.body; (p = strstr(p, "\r\n")); p += 2)
+		lines++;
+	assert_int_equal(lines, 7); /* the header and six invitations */
+	result_free(&r);
+	/* Excel: the cells read back with python3's zipfile and xml */
+	snprintf(target, sizeof(target), "/api/v1/surveys/%lld/answers.xlsx", (long long)survey_id);
+	h_call(h, AS_MANAGER, "GET", target, NULL, NULL, NULL, &r);
+	check_status(&r, 200);
+	assert_non_null(strstr(r.content_type, "spreadsheetml"));
+	char path[] = "/tmp/brug-test-xlsx-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "wb");
+	size_t n = r.body_len;
+	assert_true(n > 100 && !memcmp(r.body, "PK", 2)); /* a zip file */
+	assert_int_equal(fwrite(r.body, 1, n, f), n);
+	fclose(f);
+	result_free(&r);
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd), "python3 %s/xlsx_cells.py %s", getenv("BRUG_API_TESTDIR"), path);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	char out[16384];
+	size_t got = fread(out, 1, sizeof(out) - 1, p);
+	out[got] = '\0';
+	assert_int_equal(pclose(p), 0);
+	unlink(path);
+	if (!strstr(out, "A1=s:uitnodiging\tB1=s:relatie_id") || !strstr(out, "K1=s:nps") ||
+	    !strstr(out, "N1=s:themas") || !strstr(out, "K7=n:0\tL7=s:Slecht bereikbaar en traag") ||
+	    !strstr(out, "A2=n:"))
+		fail_msg("cells:\n%s", out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_setup_answers), cmocka_unit_test(test_access),
 		cmocka_unit_test(test_bad_query),     cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_verbatims),     cmocka_unit_test(test_pages),
+		cmocka_unit_test(test_exports),
 	};
 	return cmocka_run_group_tests(tests, harness_setup, harness_teardown);
 }
