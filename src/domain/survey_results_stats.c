@@ -195,7 +195,8 @@ void rs_series_total(const struct rs_series *s, uint64_t c[RS_SCORES])
 
 json_t *rs_trend_json(const struct rs_scale *sc, const struct rs_series *s, char grain)
 {
-	qsort(s->p, s->n, sizeof(*s->p), period_cmp);
+	if (s->n)
+		qsort(s->p, s->n, sizeof(*s->p), period_cmp);
 	json_t *out = json_array();
 	struct rs_stat prev = {0}, cur;
 	for (size_t i = 0; i < s->n; i++) {
