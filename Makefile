@@ -7,7 +7,8 @@
 #   make test     build with AddressSanitizer and UBSan (clang) and run every suite,
 #                 on SQLite and on a throwaway PostgreSQL cluster
 #   make bench    build optimised and print the benchmark table, then search over
-#                 a million interactions per backend (bench/run.sh: BENCH_SEARCH_N)
+#                 a million interactions per backend (bench/run.sh: BENCH_SEARCH_N) and
+#                 survey results over ten million answers (BENCH_ANSWERS_N)
 #   make fuzz     run every fuzz target for FUZZ_SECONDS (default 300) each
 
 BUILD      ?= build

@@ -92,7 +92,9 @@
 # folder to keep the raw per-run results in, for comparing runs),
 # BENCH_SECTIONS ("table crm": which parts run; "crm" alone skips the
 # table), BENCH_SEARCH_N (1000000), BENCH_SEARCH_Q (2000), BENCH_IMPORT_N
-# (1000000, rows of the import benchmark; 0 skips it).
+# (1000000, rows of the import benchmark; 0 skips it), BENCH_ANSWERS_N
+# (10000000, survey answers of the results benchmark; 0 skips it),
+# BENCH_RESULTS_Q (200 dashboard calls).
 # shellcheck disable=SC2317 # cleanup and backend_* are called indirectly
 set -euo pipefail
 
@@ -111,6 +113,10 @@ SEARCH_Q=${BENCH_SEARCH_Q:-2000}
 SEARCH_P95=20 # target: p95 of a search, in ms
 IMPORT_N=${BENCH_IMPORT_N:-1000000}
 IMPORT_TARGET=0.25 # target: import rows/s over the bare insert's
+ANSWERS_N=${BENCH_ANSWERS_N:-10000000}
+RESULTS_Q=${BENCH_RESULTS_Q:-200}
+RESULTS_P95=10 # target: p95 of the results dashboard, in ms
+RESULTS=$BUILD/bench/bench_results
 HERE=$(cd "$(dirname "$0")" && pwd)
 BRUG=$BUILD/brug
 MINIMAL=$BUILD/bench/bench_minimal
@@ -478,6 +484,35 @@ crm_import() {
 	}' || die "the import benchmark printed no figures"
 }
 
+# results_bench BACKEND: seeds ANSWERS_N survey answers and times the
+# results dashboards against the plain SQL aggregate (bench/results.c).
+results_bench() {
+	local be=$1 url
+	case $be in
+	sqlite) url=sqlite:$TMP/results.db ;;
+	pg)
+		pg_cluster
+		url=$(pg_database results_bench)
+		;;
+	*) die "no results database for backend '$be'" ;;
+	esac
+	echo "bench: results [$be]: seeding $ANSWERS_N answers, then $RESULTS_Q dashboards" >&2
+	"$RESULTS" "$url" "$ANSWERS_N" "$RESULTS_Q" >"$TMP/results.out" 2>"$TMP/results.err" ||
+		{ tail -n 20 "$TMP/results.err" >&2; die "bench_results failed [$be]"; }
+	awk -v be="$be" -v target="$RESULTS_P95" '
+	{ delete v; for (f = 3; f <= NF; f++) { split($f, kv, "="); v[kv[1]] = kv[2] } }
+	$2 == "results" {
+		printf "%-28s  %8.2f  %8.2f  %9s  %s\n", "org dashboard [" be "]", v["p50_ms"],
+			v["p95_ms"], "<=" target, v["p95_ms"] + 0 <= target + 0 ? "PASS" : "FAIL"
+		printf "%-28s  %8.2f  %8.2f\n", "one survey, by team [" be "]", v["survey_p50_ms"],
+			v["survey_p95_ms"]
+		printf "%-28s  %8.2f  %8.2f  ratio %s\n", "plain SQL aggregate [" be "]",
+			v["sql_p50_ms"], v["sql_p95_ms"], v["ratio"]
+		found = 1
+	}
+	END { exit !found }' "$TMP/results.out" || die "bench_results printed no BENCH line [$be]"
+}
+
 crm_section() {
 	local load be
 	load=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -501,6 +536,14 @@ crm_section() {
 		echo "  phone and address as contact_points rows, as brug stores them; brug also makes the"
 		echo "  rows' organisations and tags and checks every row for duplicates"
 		echo "until searchable: also the search backlog's indexing (docs/internals/search.md)"
+	fi
+	if [ "$ANSWERS_N" -gt 0 ]; then
+		echo
+		echo "Survey results over $ANSWERS_N answers of one organisation (bench/results.c," \
+			"in-process): the dashboards read survey_agg; the plain SQL aggregate counts the" \
+			"same NPS scores from survey_answers"
+		printf "%-28s  %8s  %8s  %9s  %s\n" "operation" "p50 ms" "p95 ms" "target" "result"
+		for be in $BACKENDS; do results_bench "$be"; done
 	fi
 	echo "load average $load at the start of the section, $(cut -d' ' -f1-3 /proc/loadavg) at its end"
 }

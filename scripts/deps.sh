@@ -15,7 +15,7 @@ purpose=${1:-build}
 pkgs="meson ninja-build pkg-config gcc libc6-dev postgresql-client
 libmicrohttpd-dev libsqlite3-dev libpq-dev libjansson-dev libsodium-dev
 libcurl4-openssl-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libutf8proc-dev
-libcsv-dev libstemmer-dev
+libcsv-dev libstemmer-dev libxlsxwriter-dev
 libcmocka-dev tzdata ca-certificates"
 case "$purpose" in
 build) ;;

@@ -102,6 +102,13 @@ int api_surveys_list(struct req *req, struct resp *resp);
 int api_surveys_new(struct req *req, struct resp *resp);
 int api_surveys_create(struct req *req, struct resp *resp);
 int api_surveys_show(struct req *req, struct resp *resp);
+/* results (api/results.c): a survey's results and open answers, the
+ * organisation dashboard, and the answer exports */
+int api_survey_results(struct req *req, struct resp *resp);
+int api_survey_answers(struct req *req, struct resp *resp);
+int api_results_org(struct req *req, struct resp *resp);
+int api_survey_answers_csv(struct req *req, struct resp *resp);
+int api_survey_answers_xlsx(struct req *req, struct resp *resp);
 int api_surveys_update(struct req *req, struct resp *resp);
 int api_survey_questions_create(struct req *req, struct resp *resp);
 int api_survey_questions_update(struct req *req, struct resp *resp);

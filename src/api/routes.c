@@ -265,6 +265,19 @@ const struct route routes[] = {
 	{"GET", "/feedback/mine", api_feedback_mine, 0, ROLE_EMPLOYEE, 0, "feedback_mine",
 	 "Feedback on the contacts the signed-in employee handled, newest first"},
 
+	/* survey results (issue 5): a survey's for managers, the organisation's
+	 * dashboard (aggregates only) for everyone */
+	{"GET", "/surveys/{id}/results", api_survey_results, 0, ROLE_MANAGER, 0, "survey_results",
+	 "A survey's results: scores with 95% intervals, trend, breakdown, themes"},
+	{"GET", "/surveys/{id}/answers.csv", api_survey_answers_csv, 0, ROLE_MANAGER, 0, NULL,
+	 "Download a survey's answers as CSV, one row per invitation"},
+	{"GET", "/surveys/{id}/answers.xlsx", api_survey_answers_xlsx, 0, ROLE_MANAGER, 0, NULL,
+	 "Download a survey's answers as an Excel workbook, one row per invitation"},
+	{"GET", "/surveys/{id}/answers", api_survey_answers, 0, ROLE_MANAGER, 0, "survey_answers",
+	 "A survey's open answers, by theme and score group, newest first"},
+	{"GET", "/results", api_results_org, 0, ROLE_EMPLOYEE, 0, "results",
+	 "The organisation's NPS over every survey: trend, by survey, by team"},
+
 	/* search */
 	{"GET", "/search", api_search, 0, ROLE_EMPLOYEE, 0, "search",
 	 "Search relations, people and interactions"},

@@ -118,6 +118,9 @@ static int answers_load(struct db *db, int64_t org, int64_t invitation, json_t *
 		if (!db_null(r, 5)) {
 			int64_t s = db_int(r, 5);
 			jx_set_int(a, "sentiment", s);
+			/* the label the aggregates counted it under (survey_text
+			 * keeps sentiment and label consistent) */
+			jx_set_int(a, "label", s >= 30 ? 1 : s <= -30 ? -1 : 0);
 		}
 		char k[24];
 		snprintf(k, sizeof(k), "%lld", (long long)db_int(r, 0));

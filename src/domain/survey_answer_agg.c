@@ -84,7 +84,10 @@ static void keys_of(struct keys *ks, const json_t *state, bool complete, const j
 		add(ks, 0, "", "", 2);
 	const char *qk;
 	json_t *a;
-	json_t *themes = json_object(); /* theme -> sentiment label of its first mention */
+	/* theme -> [question, label] of the lowest question mentioning it: not
+	 * "the first met", as the order of state's members differs between a
+	 * save (new answers last) and the next load (by question) */
+	json_t *themes = json_object();
 	int64_t nps_score = -1;
 	json_object_foreach((json_t *)state, qk, a) {
 		int64_t q = strtoll(qk, NULL, 10);
@@ -100,14 +103,17 @@ static void keys_of(struct keys *ks, const json_t *state, bool complete, const j
 			add(ks, q, "choice", json_is_string(c) ? json_string_value(c) : "", 0);
 		json_array_foreach(json_object_get(a, "themes"), i, c) {
 			const char *t = json_string_value(c);
-			if (t && !json_object_get(themes, t))
-				json_object_set_new(themes, t, json_integer(jx_int(a, "label", 0)));
+			json_t *had = t ? json_object_get(themes, t) : NULL;
+			if (t && (!had || json_integer_value(json_array_get(had, 0)) > q))
+				json_object_set_new(themes, t,
+						    json_pack("[I,I]", (json_int_t)q,
+							      (json_int_t)jx_int(a, "label", 0)));
 		}
 	}
 	const char *t;
 	json_t *label;
 	json_object_foreach(themes, t, label) {
-		add(ks, 0, "theme", t, json_integer_value(label));
+		add(ks, 0, "theme", t, json_integer_value(json_array_get(label, 1)));
 		if (nps_score >= 0)
 			add(ks, nps, "theme", t, nps_score);
 	}

@@ -92,6 +92,12 @@ int survey_text_analyse(struct db *db, int64_t org, const char *text, json_t **t
 	*themes = a;
 	*sentiment = (int)lround(s.score * 100);
 	*label = (int)s.label;
+	/* the stored sentiment alone must give the label back (>= 30
+	 * positive, <= -30 negative): 0.296 rounds to 30 but is neutral */
+	if (*label == 0 && *sentiment >= 30)
+		*sentiment = 29;
+	if (*label == 0 && *sentiment <= -30)
+		*sentiment = -29;
 out:
 	free(idx);
 	themes_dict_free(own);

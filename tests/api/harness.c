@@ -183,7 +183,12 @@ void h_send(struct harness *h, const struct h_req *rq, struct result *out)
 
 	memset(out, 0, sizeof(*out));
 	out->status = resp.status;
-	out->body = resp.raw ? strndup((const char *)resp.raw, resp.raw_len) : strdup(buf_str(&resp.body));
+	/* bytes as sent (a download may hold NULs), NUL-terminated for text checks */
+	const char *bytes = resp.raw ? (const char *)resp.raw : buf_str(&resp.body);
+	out->body_len = resp.raw ? resp.raw_len : resp.body.len;
+	out->body = malloc(out->body_len + 1);
+	memcpy(out->body, bytes, out->body_len);
+	out->body[out->body_len] = '\0';
 	out->content_type = strdup(resp.content_type ? resp.content_type : "");
 	struct buf hb;
 	buf_init(&hb, 0);

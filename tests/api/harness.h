@@ -44,6 +44,7 @@ struct result {
 	int status;
 	json_t *json; /* parsed body when JSON, else NULL */
 	char *body;
+	size_t body_len; /* bytes in body (a download may hold NULs) */
 	char *content_type;
 	char *location;
 	char *headers; /* every response header, "Name: value\n" lines */

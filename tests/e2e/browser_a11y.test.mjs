@@ -25,7 +25,7 @@ const skip = (!existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}`) || (!exists
 const RULES = { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations', 'incomplete'] };
 
 const crm = {};
-let o, srv, tok, browser, axeSource, team, other, survey, surveyActive, surveyLink, mail, surveySent;
+let o, srv, tok, browser, axeSource, team, other, survey, surveyActive, surveyLink, mail, surveySent, results;
 const unsubLink = {};
 const scope = fileScope();
 before(async () => {
@@ -91,8 +91,45 @@ before(async () => {
     const mac = createHmac('sha256', secret).update(`survey-invitation:${id}`).digest('base64url').slice(0, 22);
     unsubLink[lang] = `/s/${id}.${mac}/unsubscribe`;
   }
+  // survey results: answers and their aggregates written as the answer code writes them
+  results = (await api(srv.base, tok, 'POST', '/surveys', { template: 'nps_relationship', name: 'Resultaten 2026' })).body;
+  assert.equal((await api(srv.base, tok, 'PATCH', `/surveys/${results.id}`, { status: 'active' })).status, 200);
+  await seedResults(o.db, org, results, crm.org.id, now);
   browser = await launchBrowser(scope);
 });
+
+/** Six answered invitations of survey s (NPS and open answers) and the
+ * survey_agg rows that count them, in this week and month. */
+async function seedResults(db, org, s, relation, now) {
+  const nps = s.questions[0].id, reason = s.questions[1].id;
+  const d = new Date(now), ymd = (x) => x.getFullYear() * 10000 + (x.getMonth() + 1) * 100 + x.getDate();
+  const month = d.getFullYear() * 10000 + (d.getMonth() + 1) * 100 + 1;
+  const week = ymd(new Date(d.getFullYear(), d.getMonth(), d.getDate() - ((d.getDay() + 6) % 7)));
+  const answers = [[10, 'Heel vriendelijk en deskundig', '["deskundigheid","vriendelijkheid"]', 80], [9], [8],
+    [3, 'Slecht bereikbaar, de prijs is te hoog', '["bereikbaarheid","prijs"]', -70], [0, 'Slecht bereikbaar', '["bereikbaarheid"]', -60], [10]];
+  const st = [];
+  for (const [score, text, themes, sentiment] of answers) {
+    st.push(`INSERT INTO survey_invitations (org_id, survey_id, relation_id, status, lang, sent_at, answered_at, completed_at,
+      dims, expires_at, created_at, updated_at) VALUES (${org}, ${s.id}, ${relation}, 'sent', 'nl', ${now}, ${now}, ${now},
+      '{"type":"customer","tags":[],"teams":[]}', ${now + 86400000}, ${now}, ${now})`);
+    const inv = `(SELECT MAX(id) FROM survey_invitations WHERE org_id = ${org})`;
+    st.push(`INSERT INTO survey_answers (org_id, invitation_id, question_id, score, answered_at) VALUES (${org}, ${inv}, ${nps}, ${score}, ${now})`);
+    if (text) st.push(`INSERT INTO survey_answers (org_id, invitation_id, question_id, text, themes, sentiment, answered_at)
+      VALUES (${org}, ${inv}, ${reason}, '${text}', '${themes}', ${sentiment}, ${now})`);
+  }
+  const agg = [[0, '', '', 0, 6], [0, '', '', 1, 6], [0, '', '', 2, 6], [0, 'theme', 'bereikbaarheid', -1, 2],
+    [0, 'theme', 'prijs', -1, 1], [0, 'theme', 'deskundigheid', 1, 1], [0, 'theme', 'vriendelijkheid', 1, 1],
+    [nps, 'theme', 'bereikbaarheid', 3, 1], [nps, 'theme', 'bereikbaarheid', 0, 1], [nps, 'theme', 'prijs', 3, 1],
+    [nps, 'theme', 'deskundigheid', 10, 1], [nps, 'theme', 'vriendelijkheid', 10, 1]];
+  for (const [score, n] of [[10, 2], [9, 1], [8, 1], [3, 1], [0, 1]]) agg.push([nps, '', '', score, n], [nps, 'type', 'customer', score, n]);
+  for (const [q, dim, dv, score, n] of agg) {
+    for (const [grain, period] of [['w', week], ['m', month]]) {
+      st.push(`INSERT INTO survey_agg (org_id, survey_id, question_id, grain, dim, period, dim_value, score, n)
+        VALUES (${org}, ${s.id}, ${q}, '${grain}', '${dim}', ${period}, '${dv}', ${score}, ${n})`);
+    }
+  }
+  await sql(db, st.join(';\n'));
+}
 
 /** Runs axe on the page as it is now; returns the violations. */
 async function axe(page) {
@@ -175,6 +212,23 @@ const PAGES = [
   }],
   ['unsubscribe (in the invitee\'s language)', async (p) => { await p.goto(srv.url(unsubLink[p.brugLang])); }],
   ['unsubscribe, a bad link', async (p) => { await p.goto(srv.url('/s/1.x/unsubscribe')); }],
+  ['survey results', async (p) => {
+    await p.goto(srv.url(`/surveys/${results.id}/results?from=2024-01-01&to=2030-12-31`));
+    const main = await p.locator('main').innerText();
+    assert.match(main, /NPS \+17 \(95%: [+-]\d+ (tot|to) \+\d+\), 6 (antwoorden|answers)/, main.slice(0, 600));
+  }],
+  ['survey results per week by type', async (p) => {
+    await p.goto(srv.url(`/surveys/${results.id}/results?from=2024-01-01&to=2030-12-31&grain=w&dim=type`));
+    assert.match(await p.locator('main').innerText(), /(Klant|Customer)\s+6\s+\+17/);
+  }],
+  ['open answers', async (p) => {
+    await p.goto(srv.url(`/surveys/${results.id}/answers?group=detractor`));
+    assert.equal(await p.locator('main blockquote').count(), 2);
+  }],
+  ['results dashboard', async (p) => {
+    await p.goto(srv.url('/results?from=2024-01-01&to=2030-12-31&dim=survey'));
+    assert.match(await p.locator('main').innerText(), /Resultaten 2026\s+6/);
+  }],
   ['tokens', async (p) => { await p.goto(srv.url('/tokens')); }],
   ['tokens with a fresh token', async (p) => {
     await p.goto(srv.url('/tokens'));
