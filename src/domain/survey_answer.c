@@ -92,7 +92,8 @@ static const char *state_name(enum survey_visit_state s)
 }
 
 /* The stored answers of invitation as {question id: {score, choices,
- * text, themes, label}}. */
+ * text, themes, sentiment, label}}, as apply_answers makes them, so an
+ * unchanged answer compares equal and counts for the same aggregates. */
 static int answers_load(struct db *db, int64_t org, int64_t invitation, json_t **out)
 {
 	struct db_rows *r = NULL;
@@ -118,6 +119,7 @@ static int answers_load(struct db *db, int64_t org, int64_t invitation, json_t *
 		if (!db_null(r, 5)) {
 			int64_t s = db_int(r, 5);
 			jx_set_int(a, "sentiment", s);
+			jx_set_int(a, "label", survey_text_label((int)s));
 		}
 		char k[24];
 		snprintf(k, sizeof(k), "%lld", (long long)db_int(r, 0));

@@ -91,9 +91,15 @@ int survey_text_analyse(struct db *db, int64_t org, const char *text, json_t **t
 		json_array_append_new(a, json_string(themes_key(d, idx[i])));
 	*themes = a;
 	*sentiment = (int)lround(s.score * 100);
-	*label = (int)s.label;
+	*label = survey_text_label(*sentiment);
 out:
 	free(idx);
 	themes_dict_free(own);
 	return rc;
+}
+
+int survey_text_label(int sentiment)
+{
+	int min = (int)lround(SENTIMENT_POSITIVE_MIN * 100);
+	return sentiment >= min ? 1 : sentiment <= -min ? -1 : 0;
 }
