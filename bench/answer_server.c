@@ -49,8 +49,8 @@ static const char schema[] =
 enum { BEGIN, INSERT, COMMIT, ROLLBACK, NSTMT };
 static const char *const sql[NSTMT] = {
 	[BEGIN] = "BEGIN IMMEDIATE",
-	[INSERT] = "INSERT INTO answers (invitation_id, question, score, text, answered_at)"
-		   " VALUES (?, ?, ?, ?, ?)",
+	[INSERT] = ("INSERT INTO answers (invitation_id, question, score, text, answered_at)"
+		    " VALUES (?, ?, ?, ?, ?)"),
 	[COMMIT] = "COMMIT",
 	[ROLLBACK] = "ROLLBACK",
 };
