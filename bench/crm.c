@@ -10,6 +10,11 @@
  *                                 clock and CPU), also per shape of query
  *   bench_crm timeline DB_URL N   gives one relation N timeline items and
  *                                 prints its id (for a wrk row)
+ *   bench_crm answers DB_URL N    makes an active survey from the
+ *                                 nps_relationship template with N sent
+ *                                 invitations to one relation and prints
+ *                                 their answer-link tokens, one a line
+ *                                 (for the answer row's BENCH_PATHS_FILE)
  *
  * Seeding writes the rows and the terms util/textfold makes for them in
  * batched INSERTs, as the domain would but without its per-row checks, so
@@ -32,12 +37,16 @@
 #include "domain/org.h"
 #include "domain/relation.h"
 #include "domain/search.h"
+#include "domain/setting.h"
+#include "domain/survey.h"
+#include "domain/survey_token.h"
 #include "domain/task.h"
 #include "util/buf.h"
 #include "util/clock.h"
 #include "util/jx.h"
 #include "util/log.h"
 #include "util/textfold.h"
+#include "util/xmalloc.h"
 
 static const char *const words[] = {
 	"storing", "warmtepomp", "factuur", "afspraak", "monteur", "onderhoud", "klacht",
@@ -417,6 +426,61 @@ static int cmd_timeline(const char *url, int n)
 	return rc ? fail("the timeline", rc) : 0;
 }
 
+/* The survey and invitations of the answer row: made as brug makes them
+ * (survey_create, survey_update), the invitations inserted directly as
+ * the invitation job would leave them once their mail went. */
+static int answers_seed(struct db *db, int64_t org, int n, int64_t *ids)
+{
+	int64_t owner = 0, survey = 0, rel = 0, now = clock_now_ms();
+	struct brug_err err = {0};
+	int rc = db_int_query(db, &owner, "SELECT MIN(id) FROM users WHERE org_id = ?",
+			      DB_ARGS(DB_I(org)));
+	struct actor who = {.org_id = org, .user_id = owner, .label = "bench"};
+	struct survey_fields f = {.name = "Bench NPS"};
+	struct survey_fields on = {.status = "active"};
+	struct relation_in rin = {.kind = "organisation", .name = "Antwoord B.V.", .parent_id = -1,
+				  .owner_id = -1};
+	if (!rc)
+		rc = db_begin(db);
+	if (!rc && !(rc = survey_create(db, &who, &f, "nps_relationship", &survey, &err)) &&
+	    !(rc = survey_update(db, &who, survey, &on, &err)))
+		rc = relation_create(db, &who, &rin, &rel, NULL);
+	for (int i = 0; !rc && i < n; i++) {
+		rc = db_int_query(db, &ids[i],
+				  "INSERT INTO survey_invitations (org_id, survey_id, relation_id,"
+				  " status, lang, email, channel, sent_at, expires_at, created_at,"
+				  " updated_at) VALUES (?, ?, ?, 'sent', 'nl', 'bench@example.com',"
+				  " 'email', ?, ?, ?, ?) RETURNING id",
+				  DB_ARGS(DB_I(org), DB_I(survey), DB_I(rel), DB_I(now),
+					  DB_I(now + 30 * 86400000LL), DB_I(now), DB_I(now)));
+	}
+	rc = db_finish(db, rc);
+	if (rc && err.detail[0])
+		fprintf(stderr, "bench_crm: %s\n", err.detail);
+	return rc;
+}
+
+static int cmd_answers(const char *url, int n)
+{
+	struct db *db = NULL;
+	int64_t org = 0;
+	unsigned char key[SECURE_KEY_BYTES];
+	if (open_db(url, true, &db, &org))
+		return 1;
+	int64_t *ids = xcalloc((size_t)n, sizeof(*ids));
+	int rc = answers_seed(db, org, n, ids);
+	if (!rc)
+		rc = setting_secret(db, key);
+	for (int i = 0; !rc && i < n; i++) {
+		char tok[SURVEY_TOKEN_MAX];
+		survey_token_make(key, ids[i], tok);
+		printf("%s\n", tok);
+	}
+	free(ids);
+	db_close(db);
+	return rc ? fail("the answer survey", rc) : 0;
+}
+
 /* A count from the command line: a whole number from 1 to max, or -1. */
 static long long count_arg(const char *s, long long max)
 {
@@ -437,6 +501,9 @@ int main(int argc, char **argv)
 				  (int)count_arg(argv[4], 10000000));
 	if (argc == 4 && !strcmp(argv[1], "timeline") && count_arg(argv[3], 10000000) > 0)
 		return cmd_timeline(argv[2], (int)count_arg(argv[3], 10000000));
-	fprintf(stderr, "usage: bench_crm search DB_URL N QUERIES | timeline DB_URL N\n");
+	if (argc == 4 && !strcmp(argv[1], "answers") && count_arg(argv[3], 1000000) > 0)
+		return cmd_answers(argv[2], (int)count_arg(argv[3], 1000000));
+	fprintf(stderr, "usage: bench_crm search DB_URL N QUERIES | timeline DB_URL N"
+			" | answers DB_URL N\n");
 	return 2;
 }

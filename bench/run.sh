@@ -3,7 +3,9 @@
 # `make bench`: measures brug against baselines measured in the same run
 # and prints one table: reads against a minimal libmicrohttpd server
 # (bench/minimal.c), writes against a bare insert loop on the same database
-# engine (bench/sqlite_insert.c, bench/pg_insert.c).
+# engine (bench/sqlite_insert.c, bench/pg_insert.c), survey answers through
+# the public page against a bare libmicrohttpd + SQLite server that inserts
+# one row per answer (bench/answer_server.c).
 #
 #   bench/run.sh BUILD_DIR      BUILD_DIR holds brug and bench/bench_*
 #
@@ -15,7 +17,7 @@
 # then again), so background load on a shared machine hits every row alike.
 #
 # A row is one line (see "The rows" below), measured by wrk:
-#   bench_row NAME URL HEADERS BASELINE TARGET [METHOD [BODY_FILE [STATUS]]]
+#   bench_row NAME URL HEADERS BASELINE TARGET [METHOD [BODY_FILE [STATUS [PATHS_FILE]]]]
 #     NAME      what the table shows; other rows name it as their baseline
 #     URL       @SERVER/PATH, SERVER a name given to start_minimal/start_brug
 #     HEADERS   "Name: value|Name: value" (may be empty)
@@ -25,6 +27,13 @@
 #               each @UNIQUE@ in the body becomes a text no other request
 #               of the run gets (see wrk.lua), for writes of unique names
 #     STATUS    the status every answer must have, e.g. 201 ("": any 2xx)
+#     PATHS_FILE  request paths, one a line, taken round robin instead of
+#               URL's path (see wrk.lua); URL's path is the one checked
+# and, for a write row, what shows that its writes landed:
+#   bench_after NAME FUNCTION [ARGS...]
+#     FUNCTION ARGS... RUN  prints how many rows the wrk run RUN (the
+#               row's last; its number is in each @UNIQUE@ text) left in
+#               the database; after the rounds it must be more than 0
 # or by a program of its own (a baseline that is not an HTTP server):
 #   bench_cmd NAME FUNCTION
 #     FUNCTION SECONDS   runs it for SECONDS and prints a BENCH line as
@@ -67,6 +76,16 @@
 # and the CPU time per search (the bench process's, plus its PostgreSQL
 # server process's), against the target p95 <= 20 ms. Seeding a million
 # interactions takes minutes per backend.
+# The answer rows: bench_crm answers makes an active NPS survey and
+# BENCH_ANSWER_N sent invitations in brug's database and prints their
+# tokens; each request posts the answer form (a.nps=9 and an open answer
+# a.reason that is unique per request, so each request writes: themes,
+# sentiment, the answer row, the invitation, the aggregates diffed) to the
+# next invitation's /s/{token} and must be answered 303 (a browser's form
+# post that saved). Its baseline on SQLite is bench/answer_server.c on its
+# own SQLite file; on PostgreSQL there is no bare HTTP + libpq server: the
+# row is compared with the libpq insert loop, as the other write rows are.
+#
 # Then the import: `brug import relations` of BENCH_IMPORT_N people
 # (bench/import-data.sh: organisation, name, email, phone, address, tag)
 # into a fresh SQLite database, against bench/import_insert.c, a bare
@@ -94,7 +113,8 @@
 # table), BENCH_SEARCH_N (1000000), BENCH_SEARCH_Q (2000), BENCH_IMPORT_N
 # (1000000, rows of the import benchmark; 0 skips it), BENCH_ANSWERS_N
 # (10000000, survey answers of the results benchmark; 0 skips it),
-# BENCH_RESULTS_Q (200 dashboard calls).
+# BENCH_RESULTS_Q (200 dashboard calls), BENCH_ANSWER_N (1000, invitations
+# the answer rows spread their requests over).
 # shellcheck disable=SC2317 # cleanup and backend_* are called indirectly
 set -euo pipefail
 
@@ -117,9 +137,11 @@ ANSWERS_N=${BENCH_ANSWERS_N:-10000000}
 RESULTS_Q=${BENCH_RESULTS_Q:-200}
 RESULTS_P95=10 # target: p95 of the results dashboard, in ms
 RESULTS=$BUILD/bench/bench_results
+ANSWER_N=${BENCH_ANSWER_N:-1000}
 HERE=$(cd "$(dirname "$0")" && pwd)
 BRUG=$BUILD/brug
 MINIMAL=$BUILD/bench/bench_minimal
+ANSWER_SERVER=$BUILD/bench/bench_answer_server
 SQLITE_INSERT=$BUILD/bench/bench_sqlite_insert
 PG_INSERT=$BUILD/bench/bench_pg_insert
 CRM=$BUILD/bench/bench_crm
@@ -131,11 +153,12 @@ LUA=$HERE/wrk.lua
 CORES=$(getconf _NPROCESSORS_ONLN)
 
 die() { echo "bench: $*" >&2; exit 1; }
-for f in "$BRUG" "$MINIMAL" "$SQLITE_INSERT" "$PG_INSERT" "$CRM" "$IMPORT_INSERT"; do
+for f in "$BRUG" "$MINIMAL" "$ANSWER_SERVER" "$SQLITE_INSERT" "$PG_INSERT" "$CRM" "$IMPORT_INSERT"; do
 	[ -x "$f" ] || die "$f is missing: build $BUILD first"
 done
 command -v wrk >/dev/null || die "wrk is missing (scripts/deps.sh bench installs it)"
 command -v curl >/dev/null || die "curl is missing (scripts/deps.sh bench installs it)"
+command -v sqlite3 >/dev/null || die "sqlite3 is missing (scripts/deps.sh bench installs it)"
 # a developer's BRUG_* settings (BRUG_CONFIG, BRUG_THREADS, ...) must not
 # change what is measured, nor must libpq's PG* ones (PGOPTIONS, ...)
 while read -r v; do unset "$v"; done < <(compgen -e | grep -E '^(BRUG_|PG)' || true)
@@ -193,6 +216,13 @@ wait_listening() {
 start_minimal() { # NAME
 	SERVER_LOG[$1]=$TMP/$1.log
 	"$MINIMAL" 0 >"$TMP/$1.out" 2>"${SERVER_LOG[$1]}" &
+	SERVER_PID[$1]=$!
+	wait_listening "$1" 's/^listening on port \([0-9]*\).*/\1/p'
+}
+
+start_answer_server() { # NAME FILE
+	SERVER_LOG[$1]=$TMP/$1.log
+	"$ANSWER_SERVER" 0 "$2" >"$TMP/$1.out" 2>"${SERVER_LOG[$1]}" &
 	SERVER_PID[$1]=$!
 	wait_listening "$1" 's/^listening on port \([0-9]*\).*/\1/p'
 }
@@ -277,7 +307,7 @@ insert_pg() { exec "$PG_INSERT" -t "$CORES" -d "$1" "$PG_LOOP_URL"; }
 # ---- the row list ----------------------------------------------------------
 
 ROW_NAME=() ROW_URL=() ROW_HEADERS=() ROW_BASE=() ROW_TARGET=() ROW_METHOD=() ROW_BODY=()
-ROW_STATUS=() ROW_CMD=()
+ROW_STATUS=() ROW_CMD=() ROW_PATHS=() ROW_AFTER=() ROW_LAST_RUN=()
 
 # row_index NAME: prints the index of the row called NAME, or fails.
 row_index() {
@@ -288,9 +318,9 @@ row_index() {
 	return 1
 }
 
-bench_row() { # NAME URL HEADERS BASELINE TARGET [METHOD [BODY_FILE [STATUS]]]
-	if [ $# -lt 5 ] || [ $# -gt 8 ]; then
-		die "bench_row NAME URL HEADERS BASELINE TARGET [METHOD [BODY_FILE [STATUS]]]: got $*"
+bench_row() { # NAME URL HEADERS BASELINE TARGET [METHOD [BODY_FILE [STATUS [PATHS_FILE]]]]
+	if [ $# -lt 5 ] || [ $# -gt 9 ]; then
+		die "bench_row NAME URL HEADERS BASELINE TARGET [METHOD [BODY_FILE [STATUS [PATHS_FILE]]]]: got $*"
 	fi
 	local s=${2#@}
 	if [[ $2 != @*/* ]] || [ -z "${SERVER_PORT[${s%%/*}]+x}" ]; then
@@ -300,9 +330,11 @@ bench_row() { # NAME URL HEADERS BASELINE TARGET [METHOD [BODY_FILE [STATUS]]]
 	[ -z "$5" ] || [[ $5 =~ ^[0-9]*\.?[0-9]+$ ]] || die "row '$1': target '$5' is not a number"
 	[ -z "${7:-}" ] || [ -r "$7" ] || die "row '$1': cannot read body file '$7'"
 	[ -z "${8:-}" ] || [[ $8 =~ ^[1-5][0-9][0-9]$ ]] || die "row '$1': status '$8' is not one"
+	[ -z "${9:-}" ] || [ -s "$9" ] || die "row '$1': cannot read paths file '$9'"
 	row_index "$1" >/dev/null && die "row '$1' is declared twice"
 	ROW_NAME+=("$1") ROW_URL+=("$2") ROW_HEADERS+=("$3") ROW_BASE+=("$4") ROW_TARGET+=("$5")
 	ROW_METHOD+=("${6:-GET}") ROW_BODY+=("${7:-}") ROW_STATUS+=("${8:-}") ROW_CMD+=("")
+	ROW_PATHS+=("${9:-}") ROW_AFTER+=("") ROW_LAST_RUN+=("")
 }
 
 bench_cmd() { # NAME FUNCTION
@@ -311,6 +343,25 @@ bench_cmd() { # NAME FUNCTION
 	row_index "$1" >/dev/null && die "row '$1' is declared twice"
 	ROW_NAME+=("$1") ROW_URL+=("") ROW_HEADERS+=("") ROW_BASE+=("") ROW_TARGET+=("")
 	ROW_METHOD+=("") ROW_BODY+=("") ROW_STATUS+=("") ROW_CMD+=("$2")
+	ROW_PATHS+=("") ROW_AFTER+=("") ROW_LAST_RUN+=("")
+}
+
+bench_after() { # NAME FUNCTION [ARGS...]
+	local i
+	i=$(row_index "$1") || die "bench_after: no row '$1'"
+	declare -F "$2" >/dev/null || die "row '$1': no function '$2'"
+	shift
+	ROW_AFTER[i]=$(printf '%q ' "$@")
+}
+
+# rows_written DB_URL TABLE RUN: the rows of TABLE whose text ends in a
+# @UNIQUE@ text of wrk run RUN ("... RUN.thread.n").
+rows_written() {
+	local sql="SELECT COUNT(*) FROM $2 WHERE text LIKE '% $3.%'"
+	case $1 in
+	sqlite:*) sqlite3 -cmd '.timeout 5000' "${1#sqlite:}" "$sql" ;;
+	*) psql "$1" -XAtc "$sql" ;;
+	esac
 }
 
 # ---- The rows ----------------------------------------------------------------
@@ -342,6 +393,30 @@ rows_backend() {
 		{ cat "$TMP/crm-timeline.err" >&2; die "bench_crm timeline failed ($be)"; }
 	bench_row "GET /relations/{id}, 1000 timeline items [$be]" "@$srv/relations/$rel" \
 		"$auth|Accept: text/html" "$BASE" "" GET "" 200
+	rows_answers "$be"
+}
+
+# The answer rows of backend $1 (see the header): brug's, and on SQLite
+# its baseline, both over the same list of invitations' tokens.
+rows_answers() {
+	local be=$1 base="$insert_name [$1]" paths=$BENCH_DATA/answer-paths-$1 first
+	local form="Content-Type: application/x-www-form-urlencoded|Accept: text/html"
+	"$CRM" answers "$db_url" "$ANSWER_N" >"$TMP/answer-tokens" 2>"$TMP/crm-answers.err" ||
+		{ cat "$TMP/crm-answers.err" >&2; die "bench_crm answers failed ($be)"; }
+	sed 's|^|/s/|' "$TMP/answer-tokens" >"$paths"
+	first=$(head -n 1 "$paths")
+	printf 'a.nps=9&a.reason=Snelle+monteur%%2C+maar+de+factuur+klopte+niet+@UNIQUE@' \
+		>"$BENCH_DATA/answer.form"
+	if [ "$be" = sqlite ]; then
+		base="bare MHD + SQLite answer insert [$be]"
+		start_answer_server answer_base "$TMP/answer-base.db"
+		bench_row "$base" "@answer_base$first" "$form" "" "" POST "$BENCH_DATA/answer.form" 303 \
+			"$paths"
+		bench_after "$base" rows_written "sqlite:$TMP/answer-base.db" answers
+	fi
+	bench_row "POST /s/{token}, an answer [$be]" "@$srv$first" "$form" "$base" 0.5 POST \
+		"$BENCH_DATA/answer.form" 303 "$paths"
+	bench_after "POST /s/{token}, an answer [$be]" rows_written "$db_url" survey_answers
 }
 
 # ---- measuring -------------------------------------------------------------
@@ -363,9 +438,10 @@ run_row() {
 	else
 		what=wrk
 		WRK_RUNS=$((WRK_RUNS + 1))
+		ROW_LAST_RUN[$1]=$WRK_RUNS
 		BENCH_METHOD=${ROW_METHOD[$1]} BENCH_HEADERS=${ROW_HEADERS[$1]} \
 			BENCH_BODY_FILE=${ROW_BODY[$1]} BENCH_EXPECT=${ROW_STATUS[$1]} \
-			BENCH_RUN=$WRK_RUNS \
+			BENCH_PATHS_FILE=${ROW_PATHS[$1]} BENCH_RUN=$WRK_RUNS \
 			wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2"s --timeout 5s -s "$LUA" "$(row_url "$1")" \
 			>"$TMP/wrk.out" 2>&1 &
 	fi
@@ -620,6 +696,18 @@ for r in $(seq "$ROUNDS"); do
 	done
 done
 
+# Write rows with a bench_after: their last run's writes must be in the
+# database (a 303 alone does not show that an answer was stored).
+LANDED=""
+for i in "${RUN[@]}"; do
+	[ -n "${ROW_AFTER[$i]}" ] || continue
+	n=$(eval "${ROW_AFTER[$i]}" "${ROW_LAST_RUN[$i]}") ||
+		die "'${ROW_NAME[$i]}': cannot count its rows"
+	[ "${n:-0}" -gt 0 ] 2>/dev/null ||
+		die "'${ROW_NAME[$i]}': its last run (wrk run ${ROW_LAST_RUN[$i]}) left no row in the database"
+	LANDED+="  ${ROW_NAME[$i]}: $n rows hold an answer of its last run"$'\n'
+done
+
 # rows: index, name, baseline index, target
 for i in "${RUN[@]}"; do
 	b=""
@@ -638,6 +726,8 @@ echo "wrk -t$THREADS -c$CONNECTIONS, $ROUNDS rounds of ${DURATION}s per row afte
 echo "baselines: '$BASE' (reads): bench/minimal.c, a bare libmicrohttpd server configured like brug's;"
 echo "  insert loops (writes): bench/sqlite_insert.c, bench/pg_insert.c, $CORES connections" \
 	"(one per brug serve thread), each: BEGIN, INSERT a row, INSERT an audit row, COMMIT"
+echo "  answers: bench/answer_server.c, libmicrohttpd as bench/minimal.c + SQLite, one connection" \
+	"per server thread, each POST: BEGIN IMMEDIATE, INSERT one row, COMMIT, 303 (on pg: the libpq loop)"
 for be in $BACKENDS; do
 	case $be in
 	sqlite) echo "sqlite: WAL, synchronous=NORMAL, as brug sets it up" ;;
@@ -744,6 +834,7 @@ END {
 }' "$TMP/rows" "$TMP/results"
 status=$?
 set -e
+[ -z "$LANDED" ] || printf 'written and found in the database afterwards:\n%s' "$LANDED"
 if [ -n "$RAW" ]; then
 	# (with the usual modes, not this script's umask)
 	(umask 022 && mkdir -p "$RAW" && cat "$TMP/rows" >"$RAW/rows" &&

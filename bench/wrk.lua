@@ -8,6 +8,12 @@
 --                    no other request of the run gets: "<run>.<thread>.<n>"
 --   BENCH_RUN        what makes that text unique across wrk runs (run.sh
 --                    numbers its wrk runs)
+--   BENCH_PATHS_FILE a file of request paths, one a line (optional): each
+--                    request takes the next, round robin, each thread
+--                    starting at its own place in the list, so requests
+--                    to different objects (survey invitations) do not all
+--                    wait on one object's lock; without it every request
+--                    goes to the URL's path
 --   BENCH_EXPECT     a status every response must have, e.g. 201 (optional;
 --                    without it, any status below 400 is fine)
 -- When wrk is done it prints one machine-readable line for run.sh:
@@ -48,21 +54,47 @@ function setup(thread)
 	thread:set("thread_id", #threads)
 end
 
--- A body with @UNIQUE@: each request built here, with its own text.
+local paths = {}
+local paths_file = os.getenv("BENCH_PATHS_FILE") or ""
+if paths_file ~= "" then
+	for line in io.lines(paths_file) do
+		if line ~= "" then
+			table.insert(paths, line)
+		end
+	end
+	assert(#paths > 0, "BENCH_PATHS_FILE " .. paths_file .. " has no path")
+end
+
+-- A body with @UNIQUE@: its parts around each @UNIQUE@.
+local parts
 if wrk.body and wrk.body:find("@UNIQUE@", 1, true) then
-	local parts, from = {}, 1
+	parts = {}
+	local from = 1
 	while true do
 		local at = wrk.body:find("@UNIQUE@", from, true)
 		table.insert(parts, wrk.body:sub(from, at and at - 1 or -1))
 		if not at then break end
 		from = at + #"@UNIQUE@"
 	end
+end
+
+-- Each request built here when it differs from the last: its own text
+-- for @UNIQUE@, its own path from the list.
+if parts or #paths > 0 then
 	local run = os.getenv("BENCH_RUN") or "0"
 	local n = 0
+	local first -- this thread's place in the path list
 	function request()
 		n = n + 1
-		return wrk.format(nil, nil, nil,
-			table.concat(parts, run .. "." .. thread_id .. "." .. n))
+		local path, body
+		if #paths > 0 then
+			first = first or ((thread_id - 1) * 7919) % #paths
+			path = paths[(first + n - 1) % #paths + 1]
+		end
+		if parts then
+			body = table.concat(parts, run .. "." .. thread_id .. "." .. n)
+		end
+		return wrk.format(nil, path, nil, body)
 	end
 end
 

@@ -92,7 +92,8 @@ static const char *state_name(enum survey_visit_state s)
 }
 
 /* The stored answers of invitation as {question id: {score, choices,
- * text, themes, label}}. */
+ * text, themes, sentiment, label}}, as apply_answers makes them, so an
+ * unchanged answer compares equal and counts for the same aggregates. */
 static int answers_load(struct db *db, int64_t org, int64_t invitation, json_t **out)
 {
 	struct db_rows *r = NULL;
@@ -118,9 +119,7 @@ static int answers_load(struct db *db, int64_t org, int64_t invitation, json_t *
 		if (!db_null(r, 5)) {
 			int64_t s = db_int(r, 5);
 			jx_set_int(a, "sentiment", s);
-			/* the label the aggregates counted it under (survey_text
-			 * keeps sentiment and label consistent) */
-			jx_set_int(a, "label", s >= 30 ? 1 : s <= -30 ? -1 : 0);
+			jx_set_int(a, "label", survey_text_label((int)s));
 		}
 		char k[24];
 		snprintf(k, sizeof(k), "%lld", (long long)db_int(r, 0));
@@ -493,6 +492,42 @@ static int ctx_dims(struct db *db, const struct inv *v, int64_t invitation, json
 	return rc;
 }
 
+/* The survey's questions as a save reads them: {id, key, type, required,
+ * options, retired_at (null or a time)}, in survey_question_list's order.
+ * Lighter than that list (no texts, no formatted times): it runs for
+ * every answer posted. */
+static int questions_load(struct db *db, int64_t org, int64_t survey, json_t **out)
+{
+	struct db_rows *r = NULL;
+	int rc = db_query(db, &r,
+			  "SELECT id, key, type, required, options, retired_at FROM survey_questions"
+			  " WHERE org_id = ? AND survey_id = ?"
+			  " ORDER BY retired_at IS NOT NULL, position, id",
+			  DB_ARGS(DB_I(org), DB_I(survey)));
+	if (rc)
+		return rc;
+	json_t *list = json_array();
+	while ((rc = db_next(r)) == 1) {
+		json_t *o = json_loads(db_text(r, 4), 0, NULL);
+		if (!json_is_object(o)) {
+			json_decref(o);
+			o = json_object();
+		}
+		json_array_append_new(
+			list, json_pack("{s:I,s:s,s:s,s:b,s:o,s:o}", "id", (json_int_t)db_int(r, 0),
+					"key", db_text(r, 1), "type", db_text(r, 2), "required",
+					db_int(r, 3) != 0, "options", o, "retired_at",
+					db_null(r, 5) ? json_null() : json_integer(db_int(r, 5))));
+	}
+	db_rows_free(r);
+	if (rc < 0) {
+		json_decref(list);
+		return rc;
+	}
+	*out = list;
+	return 0;
+}
+
 /* The body of a save, inside its transaction. */
 static int save_locked(struct db *db, int64_t invitation, const json_t *answers, bool complete,
 		       struct survey_save *res, struct brug_err *err)
@@ -508,7 +543,7 @@ static int save_locked(struct db *db, int64_t invitation, const json_t *answers,
 		rc = brug_fail(err, BRUG_ECONFLICT, "error.survey_answer_closed", NULL);
 		goto out;
 	}
-	if ((rc = survey_question_list(db, v.org, v.survey, &all)) ||
+	if ((rc = questions_load(db, v.org, v.survey, &all)) ||
 	    (rc = answers_load(db, v.org, invitation, &before)))
 		goto out;
 	after = json_deep_copy(before);

@@ -10,6 +10,7 @@
 #include "domain/setting.h"
 #include "util/log.h"
 #include "util/sentiment.h"
+#include "util/textwords.h"
 #include "util/themes.h"
 #include "util/xmalloc.h"
 
@@ -74,32 +75,35 @@ int survey_text_analyse(struct db *db, int64_t org, const char *text, json_t **t
 {
 	struct themes_dict *own = NULL;
 	const struct themes_dict *d = NULL;
+	struct textwords *w = NULL;
 	size_t *idx = NULL, n = 0;
 	int rc = dict_of(db, org, &own, &d);
 	if (rc)
 		return rc;
-	size_t len = strlen(text);
-	idx = xcalloc(themes_count(d) + 1, sizeof(*idx));
-	rc = themes_match(d, text, len, idx, &n, err);
+	/* split (fold and stem) once for both */
+	rc = textwords_split(text, strlen(text), &w, err);
 	if (rc)
 		goto out;
+	idx = xcalloc(themes_count(d) + 1, sizeof(*idx));
+	n = themes_match_words(d, w, idx);
 	struct sentiment s = {0};
-	if (default_lexicon && (rc = sentiment_score(default_lexicon, text, len, &s, err)))
-		goto out;
+	if (default_lexicon)
+		sentiment_score_words(default_lexicon, w, &s);
 	json_t *a = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(a, json_string(themes_key(d, idx[i])));
 	*themes = a;
 	*sentiment = (int)lround(s.score * 100);
-	*label = (int)s.label;
-	/* the stored sentiment alone must give the label back (>= 30
-	 * positive, <= -30 negative): 0.296 rounds to 30 but is neutral */
-	if (*label == 0 && *sentiment >= 30)
-		*sentiment = 29;
-	if (*label == 0 && *sentiment <= -30)
-		*sentiment = -29;
+	*label = survey_text_label(*sentiment);
 out:
+	textwords_free(w);
 	free(idx);
 	themes_dict_free(own);
 	return rc;
+}
+
+int survey_text_label(int sentiment)
+{
+	int min = (int)lround(SENTIMENT_POSITIVE_MIN * 100);
+	return sentiment >= min ? 1 : sentiment <= -min ? -1 : 0;
 }

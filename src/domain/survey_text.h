@@ -18,9 +18,16 @@
 int survey_text_themes(struct db *db, int64_t org, json_t **out);
 
 /* Analyses text for org: *themes a new JSON list of theme keys (may be
- * empty), *sentiment the score -100..100 and *label -1, 0 or 1.
+ * empty), *sentiment the score -100..100 and *label -1, 0 or 1, the
+ * label of that score (survey_text_label), so a label read back from the
+ * stored score is the one counted when it was saved.
  * BRUG_ETOOBIG for a text over the folding limit (err names it). */
 int survey_text_analyse(struct db *db, int64_t org, const char *text, json_t **themes,
 			int *sentiment, int *label, struct brug_err *err);
+
+/* The sentiment label (-1, 0, 1) of a stored score -100..100: positive
+ * from util/sentiment.h's SENTIMENT_POSITIVE_MIN (as 30) up, negative
+ * from its opposite down. Pure, thread-safe. */
+int survey_text_label(int sentiment);
 
 #endif

@@ -349,6 +349,54 @@ static void test_link_survey(void **state)
 	assert_false(survey_token_parse(app_secret(h->app), tok, &id));
 }
 
+/* Mentions of theme with sentiment label in survey's monthly aggregates. */
+static int64_t theme_n(struct harness *h, int64_t survey, const char *theme, int64_t label)
+{
+	int64_t v = -1;
+	assert_int_equal(db_int_query(h->db, &v,
+				      "SELECT COALESCE(SUM(n), 0) FROM survey_agg WHERE org_id = ?"
+				      " AND survey_id = ? AND question_id = 0 AND grain = 'm'"
+				      " AND dim = 'theme' AND dim_value = ? AND score = ?",
+				      DB_ARGS(DB_I(h->org), DB_I(survey), DB_T(theme), DB_I(label))),
+			 0);
+	return v;
+}
+
+/* An open answer sent again, as it was or reworded with the same tone,
+ * still counts once for its themes, under its sentiment label. */
+static void test_open_answer_again(void **state)
+{
+	struct harness *h = *state;
+	char tok[SURVEY_TOKEN_MAX], path[128];
+	int64_t inv = invite(h, survey_id, "nl", 0);
+	snprintf(path, sizeof(path), "/s/%s", token_of(h, inv, tok));
+	int64_t was[3];
+	for (int l = -1; l <= 1; l++)
+		was[l + 1] = theme_n(h, survey_id, "prijs", l);
+	static const char *const forms[] = {
+		"a.reason=De+factuur+klopte+niet",
+		"a.reason=De+factuur+klopte+niet",
+		"a.reason=Een+slechte+factuur,+teleurgesteld",
+	};
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		struct result r;
+		h_form(h, AS_ANON, NULL, path, forms[i], &r);
+		check_status(&r, 303);
+		result_free(&r);
+		/* negative, and about the price */
+		assert_true(q(h, "SELECT COUNT(*) FROM survey_answers WHERE org_id = ?"
+				 " AND invitation_id = ? AND sentiment <= -30 AND themes LIKE '%prijs%'",
+			      h->org, inv) == 1);
+		assert_int_equal(theme_n(h, survey_id, "prijs", -1), was[0] + 1);
+		assert_int_equal(theme_n(h, survey_id, "prijs", 0), was[1]);
+		assert_int_equal(theme_n(h, survey_id, "prijs", 1), was[2]);
+	}
+	assert_int_equal(q(h, "SELECT COUNT(*) FROM survey_agg WHERE org_id = ? AND survey_id = ?"
+			      " AND n < 0",
+			   h->org, survey_id),
+			 0);
+}
+
 /* After all of the above: every count in survey_agg equals a recount of
  * survey_answers (both grains, every score of every scored question). */
 static void test_aggregates_match_answers(void **state)
@@ -389,6 +437,7 @@ int main(void)
 		cmocka_unit_test(test_bad_links),
 		cmocka_unit_test(test_form_flow),
 		cmocka_unit_test(test_link_survey),
+		cmocka_unit_test(test_open_answer_again),
 		cmocka_unit_test(test_aggregates_match_answers),
 	};
 	return cmocka_run_group_tests(tests, harness_setup, harness_teardown);
