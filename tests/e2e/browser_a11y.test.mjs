@@ -183,13 +183,15 @@ const PAGES = [
   ['answer page (an always-open link)', async (p) => { await p.goto(srv.url(surveyLink.link_url)); }],
   ['answer page with an error', async (p) => {
     await p.goto(srv.url(surveyLink.link_url));
+    // the first change makes the visit's response and moves the page onto its link
     await p.fill('textarea', 'Vriendelijk geholpen.');
+    await Promise.all([p.waitForURL(/\/s\/\d+\./), p.locator('textarea').blur()]);
     await Promise.all([p.waitForNavigation(), p.click('main form button[type="submit"]')]);
     assert.equal(await p.locator('fieldset[aria-invalid="true"]').count(), 1, 'the required question says so');
   }],
   ['answer page, thanks', async (p) => {
     await p.goto(srv.url(surveyLink.link_url));
-    await p.click('label.point:has-text("4")');
+    await Promise.all([p.waitForURL(/\/s\/\d+\./), p.click('label.point:has-text("4")')]);
     await Promise.all([p.waitForNavigation(), p.click('main form button[type="submit"]')]);
     assert.equal(await p.locator('main h1').count(), 1);
     assert.equal(await p.locator('main form').count(), 0, 'no form after finishing');
