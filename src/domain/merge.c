@@ -24,6 +24,13 @@ static const struct {
 	{"interactions", "UPDATE interactions SET company_id = ? WHERE org_id = ? AND company_id = ?"},
 	{"tasks", "UPDATE tasks SET relation_id = ? WHERE org_id = ? AND relation_id = ?"},
 	{"people", "UPDATE relations SET parent_id = ? WHERE org_id = ? AND parent_id = ?"},
+	{"invitations", "UPDATE survey_invitations SET relation_id = ? WHERE org_id = ?"
+			" AND relation_id = ?"},
+	{"cases", "UPDATE survey_cases SET relation_id = ? WHERE org_id = ? AND relation_id = ?"},
+	/* an opt-out of either holds for the survivor */
+	{"optouts", "INSERT INTO survey_optouts (org_id, relation_id, created_at)"
+		    " SELECT org_id, ?, created_at FROM survey_optouts WHERE org_id = ?"
+		    " AND relation_id = ? ON CONFLICT DO NOTHING"},
 	/* tags and custom values: the survivor's own win, the rest is copied */
 	{"tags", "INSERT INTO relation_tags (org_id, relation_id, tag_id)"
 		 " SELECT org_id, ?, tag_id FROM relation_tags WHERE org_id = ? AND relation_id = ?"
@@ -130,6 +137,7 @@ static int remove_from(struct db *db, const struct actor *who, int64_t into, int
 		"DELETE FROM contact_points WHERE org_id = ? AND relation_id = ?",
 		"DELETE FROM relation_tags WHERE org_id = ? AND relation_id = ?",
 		"DELETE FROM custom_values WHERE org_id = ? AND relation_id = ?",
+		"DELETE FROM survey_optouts WHERE org_id = ? AND relation_id = ?",
 		"DELETE FROM relations WHERE org_id = ? AND id = ?",
 	};
 	int64_t org = who->org_id;

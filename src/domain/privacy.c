@@ -181,6 +181,74 @@ static int erase_tasks(struct db *db, int64_t org, int64_t id, const struct neut
 	return rc;
 }
 
+/* The person's survey invitations with what they answered, and the
+ * follow-up cases their answers opened with the notes on them. */
+static int export_feedback(struct db *db, int64_t org, int64_t id, json_t **out)
+{
+	json_t *inv = NULL, *cases = NULL;
+	int rc = rows(db, &inv,
+		      "SELECT i.id, s.name AS survey, i.status, i.skip_reason, i.email, i.lang,"
+		      " i.sent_at, i.answered_at, i.completed_at,"
+		      " (SELECT COUNT(*) FROM survey_optouts o WHERE o.org_id = i.org_id AND"
+		      "  o.relation_id = i.relation_id) AS opted_out"
+		      " FROM survey_invitations i JOIN surveys s ON s.org_id = i.org_id AND"
+		      " s.id = i.survey_id WHERE i.org_id = ? AND i.relation_id = ? ORDER BY i.id",
+		      DB_ARGS(DB_I(org), DB_I(id)));
+	size_t k;
+	json_t *e;
+	json_array_foreach(inv, k, e) {
+		json_t *answers = NULL;
+		if (!rc)
+			rc = rows(db, &answers,
+				  "SELECT q.key, q.text_nl, q.text_en, a.score, a.choices, a.text,"
+				  " a.answered_at FROM survey_answers a JOIN survey_questions q ON"
+				  " q.org_id = a.org_id AND q.id = a.question_id WHERE a.org_id = ? AND"
+				  " a.invitation_id = ? ORDER BY q.position",
+				  DB_ARGS(DB_I(org), DB_I(jx_int(e, "id", 0))));
+		if (answers)
+			json_object_set_new(e, "answers", answers);
+	}
+	if (!rc)
+		rc = rows(db, &cases,
+			  "SELECT c.id, c.score, c.status, c.due_at, c.created_at, c.resolved_at,"
+			  " (SELECT COUNT(*) FROM survey_case_notes n WHERE n.org_id = c.org_id AND"
+			  "  n.case_id = c.id) AS notes"
+			  " FROM survey_cases c WHERE c.org_id = ? AND c.relation_id = ? ORDER BY c.id",
+			  DB_ARGS(DB_I(org), DB_I(id)));
+	if (rc) {
+		json_decref(inv);
+		json_decref(cases);
+		return rc;
+	}
+	*out = json_pack("{s:o,s:o}", "invitations", inv, "cases", cases);
+	return 0;
+}
+
+/* What they wrote and where they were mailed goes; their scores stay, so
+ * results do not change (the themes found in the words stay too: a theme
+ * names no one). Notes on their cases go as well. */
+static int erase_feedback(struct db *db, int64_t org, int64_t id, const struct neutral *t,
+			  int64_t *n)
+{
+	(void)t;
+	int rc = db_exec(db,
+			 "UPDATE survey_answers SET text = '' WHERE org_id = ? AND text <> ''"
+			 " AND invitation_id IN (SELECT i.id FROM survey_invitations i"
+			 " WHERE i.org_id = ? AND i.relation_id = ?)",
+			 DB_ARGS(DB_I(org), DB_I(org), DB_I(id)));
+	*n = rc ? 0 : db_changes(db);
+	if (!rc)
+		rc = db_exec(db,
+			     "UPDATE survey_invitations SET email = '' WHERE org_id = ? AND relation_id = ?",
+			     DB_ARGS(DB_I(org), DB_I(id)));
+	if (!rc)
+		rc = db_exec(db,
+			     "DELETE FROM survey_case_notes WHERE org_id = ? AND case_id IN"
+			     " (SELECT c.id FROM survey_cases c WHERE c.org_id = ? AND c.relation_id = ?)",
+			     DB_ARGS(DB_I(org), DB_I(org), DB_I(id)));
+	return rc;
+}
+
 /* Who did what and when stays; the details (names, subjects) go. */
 static int erase_audit(struct db *db, int64_t org, int64_t id, const struct neutral *t,
 		       int64_t *n)
@@ -206,6 +274,7 @@ static const struct {
 	{"custom_values", export_custom, erase_custom},
 	{"interactions", export_interactions, erase_interactions},
 	{"tasks", export_tasks, erase_tasks},
+	{"feedback", export_feedback, erase_feedback},
 	{"audit", export_audit, erase_audit},
 };
 #define NPARTS (sizeof(parts) / sizeof(parts[0]))

@@ -428,6 +428,74 @@ static void test_aggregates_match_answers(void **state)
 	assert_int_equal(missing, 0);
 }
 
+/* A person's feedback in their privacy export, erased with them (their
+ * words and address go, their scores stay in the results), and moved to
+ * the survivor when they are merged. */
+static void test_privacy_and_merge(void **state)
+{
+	struct harness *h = *state;
+	struct result r;
+	h_call(h, AS_MANAGER, "POST", "/api/v1/relations", NULL,
+	       "{\"kind\":\"person\",\"given_name\":\"Piet\",\"family_name\":\"Klant\","
+	       "\"emails\":[{\"value\":\"piet@klant.example\"}]}",
+	       NULL, &r);
+	check_status(&r, 201);
+	int64_t piet = json_int_at(&r, "id");
+	result_free(&r);
+	int64_t inv = invite(h, survey_id, "nl", 0);
+	assert_int_equal(db_exec(h->db, "UPDATE survey_invitations SET relation_id = ? WHERE id = ?",
+				 DB_ARGS(DB_I(piet), DB_I(inv))),
+			 0);
+	char tok[SURVEY_TOKEN_MAX], path[128];
+	snprintf(path, sizeof(path), "/api/v1/s/%s", token_of(h, inv, tok));
+	h_call(h, AS_ANON, "POST", path, NULL,
+	       "{\"answers\":{\"nps\":4,\"reason\":\"Piet vindt jullie slecht bereikbaar.\"}}", NULL,
+	       &r);
+	check_status(&r, 200);
+	result_free(&r);
+	int64_t before = agg(h, survey_id, 4);
+	snprintf(path, sizeof(path), "/api/v1/relations/%lld/privacy-export", (long long)piet);
+	h_call(h, AS_MANAGER, "GET", path, NULL, NULL, NULL, &r);
+	check_status(&r, 200);
+	check_json(&r, "sections.feedback.invitations.0.answers.0.score", "4");
+	check_json(&r, "sections.feedback.invitations.0.answers.1.text",
+		   "Piet vindt jullie slecht bereikbaar.");
+	check_json(&r, "sections.feedback.cases.0.score", "4");
+	result_free(&r);
+	/* merged into another person: the invitation and its case follow */
+	h_call(h, AS_MANAGER, "POST", "/api/v1/relations", NULL,
+	       "{\"kind\":\"person\",\"given_name\":\"P.\",\"family_name\":\"Klant\"}", NULL, &r);
+	check_status(&r, 201);
+	int64_t keep = json_int_at(&r, "id");
+	result_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/relations/%lld/merge", (long long)keep);
+	char body[64];
+	snprintf(body, sizeof(body), "{\"from\":%lld}", (long long)piet);
+	h_call(h, AS_MANAGER, "POST", path, NULL, body, NULL, &r);
+	check_status(&r, 200);
+	result_free(&r);
+	assert_int_equal(q(h, "SELECT relation_id FROM survey_invitations WHERE org_id = ? AND id = ?",
+			   h->org, inv),
+			 keep);
+	assert_int_equal(q(h, "SELECT relation_id FROM survey_cases WHERE org_id = ? AND invitation_id = ?",
+			   h->org, inv),
+			 keep);
+	/* erased: the words and the address go, the score stays counted */
+	snprintf(path, sizeof(path), "/api/v1/relations/%lld/erase", (long long)keep);
+	h_call(h, AS_MANAGER, "POST", path, NULL, "{}", NULL, &r);
+	check_status(&r, 200);
+	result_free(&r);
+	assert_int_equal(q(h, "SELECT COUNT(*) FROM survey_answers WHERE org_id = ? AND invitation_id = ?"
+			      " AND text <> ''",
+			   h->org, inv),
+			 0);
+	assert_int_equal(q(h, "SELECT COUNT(*) FROM survey_invitations WHERE org_id = ? AND id = ?"
+			      " AND email = ''",
+			   h->org, inv),
+			 1);
+	assert_int_equal(agg(h, survey_id, 4), before);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -438,6 +506,7 @@ int main(void)
 		cmocka_unit_test(test_form_flow),
 		cmocka_unit_test(test_link_survey),
 		cmocka_unit_test(test_open_answer_again),
+		cmocka_unit_test(test_privacy_and_merge),
 		cmocka_unit_test(test_aggregates_match_answers),
 	};
 	return cmocka_run_group_tests(tests, harness_setup, harness_teardown);
