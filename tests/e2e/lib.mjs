@@ -119,12 +119,15 @@ export async function privateCluster(scope) {
   return { admin, dir, ctl };
 }
 
-/** One SQL statement on a test database (sqlite3 or psql): its output. */
+/** One SQL statement on a test database (sqlite3 or psql): its output.
+ * sqlite3 waits for a running server's write lock as brug itself does
+ * (its job workers may be writing), instead of failing at once. */
 export async function sql(db, statement) {
   if (db.startsWith('sqlite:')) {
     const { execFile } = await import('node:child_process');
     const { promisify } = await import('node:util');
-    return (await promisify(execFile)('sqlite3', [db.slice(7), statement], { timeout: 30000 })).stdout.trim();
+    return (await promisify(execFile)('sqlite3', ['-cmd', '.timeout 15000', db.slice(7), statement],
+      { timeout: 30000 })).stdout.trim();
   }
   return psql(db, statement);
 }
