@@ -220,9 +220,9 @@ const struct route routes[] = {
 	 "Change the feedback rules"},
 	{"POST", "/settings/feedback", api_feedback_settings_update, R_PAGE, ROLE_MANAGER, 0,
 	 "settings_feedback", "Change the feedback rules"},
-	{"GET", "/s/{token}/unsubscribe", api_unsubscribe_form, R_ROOT | R_PUBLIC | R_PAGE, 0, 0,
+	{"GET", "/s/{token}/unsubscribe", api_unsubscribe_form, R_PUBLIC | R_PAGE, 0, 0,
 	 "unsubscribe", "Unsubscribe from surveys: the confirmation page"},
-	{"POST", "/s/{token}/unsubscribe", api_unsubscribe, R_ROOT | R_PUBLIC | R_PAGE | R_NOCSRF, 0,
+	{"POST", "/s/{token}/unsubscribe", api_unsubscribe, R_PUBLIC | R_PAGE | R_NOCSRF, 0,
 	 16 * KIB, "unsubscribe", "Unsubscribe from surveys (also the RFC 8058 one-click target)"},
 
 	/* webhooks: events of the feedback loop sent to other systems */

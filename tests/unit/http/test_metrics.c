@@ -47,7 +47,7 @@ struct sample {
 };
 
 struct exposition {
-	struct sample s[2048];
+	struct sample s[8192];
 	size_t n;
 	char family[16][128];
 	char type[16][16];
@@ -134,7 +134,7 @@ static void parse(const char *text, struct exposition *e)
 			continue;
 		}
 		assert_int_not_equal(line[0], '#');
-		assert_true(e->n < 2048);
+		assert_true(e->n < 8192);
 		struct sample *s = &e->s[e->n++];
 		const char *brace = strchr(line, '{'), *space;
 		if (brace) {
