@@ -21,7 +21,7 @@ static char *event_body(const char *event, const json_t *data, int64_t now)
 {
 	time_t t = (time_t)(now / 1000);
 	struct tm tm;
-	char ts[40];
+	char ts[80];
 	gmtime_r(&t, &tm);
 	snprintf(ts, sizeof(ts), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
 		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(now % 1000));
