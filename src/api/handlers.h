@@ -133,6 +133,10 @@ int api_survey_invitations_create(struct req *req, struct resp *resp);
 int api_survey_invitations_list(struct req *req, struct resp *resp);
 int api_feedback_settings_show(struct req *req, struct resp *resp);
 int api_feedback_settings_update(struct req *req, struct resp *resp);
+/* themes.c */
+int api_themes_show(struct req *req, struct resp *resp);
+int api_themes_update(struct req *req, struct resp *resp);
+int api_themes_reset(struct req *req, struct resp *resp);
 int api_unsubscribe_form(struct req *req, struct resp *resp);
 int api_unsubscribe(struct req *req, struct resp *resp);
 /* cases.c */

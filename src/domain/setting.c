@@ -18,6 +18,12 @@ int setting_set(struct db *db, int64_t org, const char *name, const char *value)
 		       DB_ARGS(DB_I(org), DB_T(name), DB_T(value)));
 }
 
+int setting_delete(struct db *db, int64_t org, const char *name)
+{
+	return db_exec(db, "DELETE FROM settings WHERE org_id = ? AND name = ?",
+		       DB_ARGS(DB_I(org), DB_T(name)));
+}
+
 int setting_secret(struct db *db, unsigned char key[SECURE_KEY_BYTES])
 {
 	char *hex = NULL;

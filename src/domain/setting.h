@@ -14,6 +14,9 @@
  * caller frees *out. */
 int setting_get(struct db *db, int64_t org, const char *name, char **out);
 int setting_set(struct db *db, int64_t org, const char *name, const char *value);
+/* Removes name of org, so setting_get says BRUG_ENOTFOUND again; a name
+ * that was never set is fine (0). */
+int setting_delete(struct db *db, int64_t org, const char *name);
 /* The installation secret, created on first use. */
 int setting_secret(struct db *db, unsigned char key[SECURE_KEY_BYTES]);
 

@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/audit.h"
 #include "domain/setting.h"
+#include "util/embedded.h"
+#include "util/jx.h"
 #include "util/log.h"
 #include "util/sentiment.h"
 #include "util/textwords.h"
@@ -68,6 +71,96 @@ int survey_text_themes(struct db *db, int64_t org, json_t **out)
 	themes_dict_free(own);
 	*out = a;
 	return 0;
+}
+
+/* The document of the stored dictionary when it still loads, else of the
+ * shipped one (*is_default); a new reference or NULL. */
+static json_t *dict_document(struct db *db, int64_t org, bool *is_default, int *rc)
+{
+	char *own = NULL;
+	json_t *doc = NULL;
+	*is_default = true;
+	*rc = setting_get(db, org, "feedback.themes", &own);
+	if (*rc && *rc != BRUG_ENOTFOUND)
+		return NULL;
+	*rc = 0;
+	struct themes_dict *d = NULL;
+	if (own && !themes_dict_load_json(own, strlen(own), &d, NULL)) {
+		doc = json_loads(own, 0, NULL);
+		*is_default = !doc;
+	}
+	themes_dict_free(d);
+	free(own);
+	if (!doc) {
+		const struct embedded_file *f = embedded_find(THEMES_DEFAULT_FILE);
+		doc = f ? json_loadb((const char *)f->data, f->len, 0, NULL) : NULL;
+	}
+	if (!doc)
+		*rc = BRUG_EINTERNAL;
+	return doc;
+}
+
+int survey_text_dict_get(struct db *db, int64_t org, json_t **out)
+{
+	bool is_default = true;
+	int rc = 0;
+	json_t *doc = dict_document(db, org, &is_default, &rc);
+	if (rc)
+		return rc;
+	size_t i;
+	json_t *t;
+	/* both languages always there, so a client need not guess */
+	json_array_foreach(json_object_get(doc, "themes"), i, t)
+	{
+		json_t *kw = json_object_get(t, "keywords");
+		if (!kw)
+			json_object_set_new(t, "keywords", kw = json_object());
+		static const char *const langs[] = {"nl", "en"};
+		for (size_t l = 0; l < 2; l++)
+			if (!json_object_get(kw, langs[l]))
+				json_object_set_new(kw, langs[l], json_array());
+	}
+	jx_set_bool(doc, "is_default", is_default);
+	*out = doc;
+	return 0;
+}
+
+int survey_text_dict_set(struct db *db, const struct actor *who, const char *json,
+			 struct brug_err *err)
+{
+	struct themes_dict *d = NULL;
+	struct brug_err e = {0};
+	int rc = themes_dict_load_json(json, strlen(json), &d, &e);
+	if (rc) {
+		/* whatever is wrong with it, it is this field's value */
+		rc = brug_failf(err, BRUG_EVALIDATION, "error.themes", "themes", "%s", e.detail);
+		goto out;
+	}
+	json_t *details = json_pack("{s:I}", "themes", (json_int_t)themes_count(d));
+	if ((rc = db_begin(db))) {
+		json_decref(details);
+		goto out;
+	}
+	rc = setting_set(db, who->org_id, "feedback.themes", json);
+	if (!rc)
+		rc = audit_add(db, who, "feedback.themes", "org", who->org_id, details);
+	else
+		json_decref(details);
+	rc = db_finish(db, rc);
+out:
+	themes_dict_free(d);
+	return rc;
+}
+
+int survey_text_dict_reset(struct db *db, const struct actor *who)
+{
+	int rc = db_begin(db);
+	if (rc)
+		return rc;
+	rc = setting_delete(db, who->org_id, "feedback.themes");
+	if (!rc)
+		rc = audit_add(db, who, "feedback.themes_reset", "org", who->org_id, NULL);
+	return db_finish(db, rc);
 }
 
 int survey_text_analyse(struct db *db, int64_t org, const char *text, json_t **themes,

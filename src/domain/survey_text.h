@@ -12,10 +12,33 @@
 
 #include "core/rc.h"
 #include "db/db.h"
+#include "domain/principal.h"
 
 /* The theme dictionary of org as JSON for display: [{key, nl, en}] in the
  * dictionary's order; a new reference. */
 int survey_text_themes(struct db *db, int64_t org, json_t **out);
+
+/* The dictionary of org as a document in util/themes.h's JSON format
+ * ({"themes": [{key, label: {nl, en}, keywords: {nl: [], en: []}}]}, both
+ * keyword lists always present) with "is_default": true when it is the
+ * shipped one (no own dictionary, or a stored one that no longer loads).
+ * A new reference in *out. */
+int survey_text_dict_get(struct db *db, int64_t org, json_t **out);
+
+/* Makes json (a util/themes.h document) the dictionary of who's
+ * organisation, stored as given in the settings row feedback.themes, with
+ * an audit entry "feedback.themes" {themes: how many}. A refused document
+ * changes nothing: BRUG_EVALIDATION, key "error.themes", field "themes",
+ * err->detail naming the place ("themes[2].keywords.nl[4]: ..."). The
+ * change applies to answers saved from then on: answers saved earlier
+ * keep the themes found then. */
+int survey_text_dict_set(struct db *db, const struct actor *who, const char *json,
+			 struct brug_err *err);
+
+/* Back to the shipped dictionary for who's organisation (removes its own;
+ * fine when there is none), with an audit entry "feedback.themes_reset".
+ * Like survey_text_dict_set, only answers saved from then on. */
+int survey_text_dict_reset(struct db *db, const struct actor *who);
 
 /* Analyses text for org: *themes a new JSON list of theme keys (may be
  * empty), *sentiment the score -100..100 and *label -1, 0 or 1, the

@@ -212,6 +212,15 @@ const PAGES = [
     await Promise.all([p.waitForNavigation(), p.click('main form button[type="submit"]')]);
     assert.equal(await p.locator('#contact_days[aria-invalid="true"]').count(), 1, 'the form shows its error');
   }],
+  ['theme dictionary', async (p) => { await p.goto(srv.url('/settings/themes')); }],
+  ['theme dictionary with errors', async (p) => {
+    await p.goto(srv.url('/settings/themes'));
+    await p.fill('#new_key', 'Geen Sleutel');
+    await p.fill('#new_nl', 'X');
+    await p.fill('#new_en', 'X');
+    await Promise.all([p.waitForNavigation(), p.click('main form button[type="submit"]')]);
+    assert.equal(await p.locator('#theme-new-error').count(), 1, 'the form shows its error next to the theme');
+  }],
   ['unsubscribe (in the invitee\'s language)', async (p) => { await p.goto(srv.url(unsubLink[p.brugLang])); }],
   ['unsubscribe, a bad link', async (p) => { await p.goto(srv.url('/s/1.x/unsubscribe')); }],
   ['survey results', async (p) => {
