@@ -285,7 +285,9 @@ int survey_get(struct db *db, int64_t org, int64_t id, json_t **out)
 	int64_t next = 0;
 	schedule_name(id, name);
 	rc = schedule_next_at(db, org, name, &next);
-	json_object_set_new(s, "schedule_next_at", rc ? json_null() : json_integer(next));
+	char iso[40];
+	clock_iso8601(next, iso, sizeof(iso));
+	json_object_set_new(s, "schedule_next_at", rc ? json_null() : json_string(iso));
 	if (rc && rc != BRUG_ENOTFOUND) {
 		json_decref(s);
 		return rc;

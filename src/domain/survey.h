@@ -48,7 +48,7 @@ int survey_create(struct db *db, const struct actor *who, const struct survey_fi
 		  const char *template, int64_t *id, struct brug_err *err);
 /* One survey of org with its settings parsed and its questions (live ones
  * in order, then the retired), and schedule_next_at: when its scheduled
- * wave runs next (UTC ms), or null; a new reference. */
+ * wave runs next (ISO 8601 UTC), or null; a new reference. */
 int survey_get(struct db *db, int64_t org, int64_t id, json_t **out);
 /* A page of org's surveys, newest first, with status NULL or one status
  * (listing.h shape; each item has a question count). */

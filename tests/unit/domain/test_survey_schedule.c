@@ -95,8 +95,8 @@ static int64_t next_at(struct world *w, int64_t id)
 	json_t *s = NULL;
 	assert_int_equal(survey_get(w->f->db, w->a, id, &s), 0);
 	json_t *v = json_object_get(s, "schedule_next_at");
-	int64_t at = json_is_integer(v) ? json_integer_value(v) : 0;
-	assert_true(json_is_integer(v) || json_is_null(v));
+	int64_t at = 0;
+	assert_true(json_is_null(v) || clock_parse_iso8601(json_string_value(v), &at));
 	json_decref(s);
 	return at;
 }
