@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "api/common.h"
+#include "api/survey_input.h"
 #include "core/i18n.h"
 #include "domain/feedback_config.h"
 #include "domain/org.h"
@@ -37,41 +38,6 @@ void api_survey_send_data(struct req *req, json_t *s)
 	json_object_set_new(s, "send_types", types);
 }
 
-/* A form's comma-separated tags as a list of names; JSON as it came. */
-static json_t *tags_in(struct input *in)
-{
-	json_t *v = json_object_get(in->src, "tags");
-	if (in->typed || !json_is_string(v))
-		return json_incref(v);
-	json_t *a = json_array();
-	const char *s = json_string_value(v);
-	while (*s) {
-		size_t n = strcspn(s, ",");
-		const char *b = s, *e = s + n;
-		while (b < e && (*b == ' ' || *b == '\t'))
-			b++;
-		while (e > b && (e[-1] == ' ' || e[-1] == '\t'))
-			e--;
-		if (e > b)
-			json_array_append_new(a, json_stringn(b, (size_t)(e - b)));
-		s += n + (s[n] == ',');
-	}
-	if (!json_array_size(a)) {
-		json_decref(a);
-		return NULL;
-	}
-	return a;
-}
-
-/* A form's ticked types (one or repeated) as a list; JSON as it came. */
-static json_t *types_in(struct input *in)
-{
-	json_t *v = json_object_get(in->src, "relation_types");
-	if (in->typed || !json_is_string(v))
-		return json_incref(v);
-	return json_pack("[O]", v);
-}
-
 static int invitations_page(struct req *req, struct resp *resp, int64_t id);
 
 int api_survey_invitations_create(struct req *req, struct resp *resp)
@@ -82,8 +48,8 @@ int api_survey_invitations_create(struct req *req, struct resp *resp)
 	int rc = input_begin_id(req, &in, "id", &id, "error.survey_not_found");
 	if (rc)
 		goto out;
-	types = types_in(&in);
-	tags = tags_in(&in);
+	types = api_survey_types_read(&in, "relation_types");
+	tags = api_survey_tags_read(&in, "tags");
 	const char *owner = in.typed ? NULL : jx_str(in.src, "owner_id");
 	int64_t owner_id = owner && !*owner ? 0 : in_int(&in, "owner_id", 0, 1, INT64_MAX, 0);
 	json_t *ids = in.typed ? json_object_get(in.src, "relation_ids") : NULL;

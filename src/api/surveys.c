@@ -243,6 +243,8 @@ static int page_data(struct req *req, json_t *s)
 	api_mark_selected(owners, sel, "owner_id");
 	json_decref(sel);
 	json_object_set(s, "owners", owners);
+	if (!strcmp(jx_str(s, "kind"), "relationship"))
+		api_survey_schedule_data(req, s, owners);
 	json_decref(list);
 	return 0;
 }
@@ -288,6 +290,7 @@ int api_surveys_show(struct req *req, struct resp *resp)
 int api_surveys_update(struct req *req, struct resp *resp)
 {
 	struct input in;
+	json_t *form_settings = NULL;
 	int64_t id = 0;
 	int rc = input_begin_id(req, &in, "id", &id, "error.survey_not_found");
 	if (rc)
@@ -300,6 +303,17 @@ int api_surveys_update(struct req *req, struct resp *resp)
 	f.owner_id = in_int(&in, "owner_id", 0, 1, INT64_MAX, 0);
 	read_texts(&in, &f);
 	f.settings = in_settings(&in);
+	if (!in.typed && in_has(&in, "schedule_form")) {
+		/* the schedule form changes only its own keys of the settings */
+		json_t *old = NULL;
+		if ((rc = survey_get(req->db, req->who.org_id, id, &old))) {
+			rc = not_found(req, rc);
+			goto out;
+		}
+		form_settings = api_survey_schedule_read(&in, json_object_get(old, "settings"));
+		f.settings = form_settings;
+		json_decref(old);
+	}
 	if (!input_ok(&in)) {
 		rc = input_fail(&in, resp);
 		show(req, resp, id);
@@ -317,6 +331,7 @@ int api_surveys_update(struct req *req, struct resp *resp)
 	resp_redirect(resp, req, arena_printf(&req->arena, "/surveys/%lld", (long long)id),
 		      "flash.saved");
 out:
+	json_decref(form_settings);
 	input_end(&in);
 	return rc;
 }

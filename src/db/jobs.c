@@ -231,6 +231,20 @@ int schedule_ensure(struct db *db, int64_t org_id, const char *name, const char 
 			       DB_T(cron), DB_I(next), DB_I(now), DB_I(now)));
 }
 
+int schedule_remove(struct db *db, int64_t org_id, const char *name)
+{
+	return db_exec(db, "DELETE FROM schedules WHERE org_id = ? AND name = ?",
+		       DB_ARGS(DB_I(org_id), DB_T(name)));
+}
+
+int schedule_next_at(struct db *db, int64_t org_id, const char *name, int64_t *at)
+{
+	return db_int_query(db, at,
+			    "SELECT next_run_at FROM schedules WHERE org_id = ? AND name = ?"
+			    " AND enabled = 1",
+			    DB_ARGS(DB_I(org_id), DB_T(name)));
+}
+
 /* Fires one due schedule: moves it to its next time (only if nobody else
  * did first) and queues its job, in one transaction. */
 static int fire(struct db *db, int64_t id, int64_t org, const char *kind, const char *payload,

@@ -75,6 +75,12 @@ void jobs_backoff_base_set(int64_t ms);
  * schedules, org 0, on UTC). BRUG_EINVAL for a bad expression. */
 int schedule_ensure(struct db *db, int64_t org_id, const char *name, const char *kind,
 		    const char *payload, const char *cron, struct brug_err *err);
+/* Removes the schedule (org_id, name); no such schedule is fine. Jobs it
+ * already queued stay queued. */
+int schedule_remove(struct db *db, int64_t org_id, const char *name);
+/* When the enabled schedule (org_id, name) fires next (UTC ms) in *at;
+ * BRUG_ENOTFOUND when there is none or it is switched off. */
+int schedule_next_at(struct db *db, int64_t org_id, const char *name, int64_t *at);
 /* Queues one job for each schedule that is due and moves it to its next
  * time; safe when several processes do it at once (each schedule fires
  * once). *n jobs queued (may be NULL). */

@@ -7,12 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/jobs.h"
 #include "domain/audit.h"
 #include "domain/check.h"
 #include "domain/survey_question.h"
 #include "domain/survey_template.h"
 #include "util/clock.h"
+#include "util/cron.h"
 #include "util/jx.h"
+#include "util/tz.h"
 
 static const char *const kinds[] = {"relationship", "transactional", "link", NULL};
 static const char *const statuses[] = {"draft", "active", "closed", NULL};
@@ -39,6 +42,22 @@ static bool name_list(const json_t *v, const char *const *set)
 	return true;
 }
 
+/* A cron expression that parses and fires at some time. */
+static int check_schedule(const json_t *v, struct brug_err *err)
+{
+	struct cron *c = NULL;
+	struct brug_err why = {0};
+	if (!json_is_string(v) || cron_parse(json_string_value(v), &c, &why))
+		return brug_failf(err, BRUG_EVALIDATION, "error.survey_schedule", "settings", "%s",
+				  json_is_string(v) ? why.detail : "schedule is not a string");
+	bool fires = cron_next(c, tz_get("UTC"), 0) >= 0;
+	cron_free(c);
+	if (!fires)
+		return brug_failf(err, BRUG_EVALIDATION, "error.survey_schedule", "settings",
+				  "%s never fires", json_string_value(v));
+	return 0;
+}
+
 int survey_settings_check(const char *kind, const json_t *settings, struct brug_err *err)
 {
 	if (!json_is_object(settings))
@@ -52,6 +71,13 @@ int survey_settings_check(const char *kind, const json_t *settings, struct brug_
 			ok = name_list(v, relation_types);
 		else if (rel && !strcmp(k, "tags"))
 			ok = name_list(v, NULL);
+		else if (rel && !strcmp(k, "schedule")) {
+			int rc = check_schedule(v, err);
+			if (rc)
+				return rc;
+			ok = true;
+		} else if (rel && !strcmp(k, "owner_id"))
+			ok = json_is_integer(v) && json_integer_value(v) > 0;
 		else if (tx && !strcmp(k, "delay_hours"))
 			ok = json_is_integer(v) && json_integer_value(v) >= 0 &&
 			     json_integer_value(v) <= 720;
@@ -82,13 +108,48 @@ static int check_fields(const struct survey_fields *f, struct brug_err *err)
 	return survey_settings_check(f->kind, f->settings, err);
 }
 
-static int check_owner(struct db *db, int64_t org, int64_t owner, struct brug_err *err)
+static int check_user(struct db *db, int64_t org, int64_t user, const char *field,
+		      struct brug_err *err)
 {
 	int64_t n = 0;
 	int rc = db_int_query(db, &n, "SELECT COUNT(*) FROM users WHERE org_id = ? AND id = ?",
-			      DB_ARGS(DB_I(org), DB_I(owner)));
+			      DB_ARGS(DB_I(org), DB_I(user)));
 	if (!rc && !n)
-		rc = bad(err, "error.user_not_found", "owner_id");
+		rc = bad(err, "error.user_not_found", field);
+	return rc;
+}
+
+static int check_owner(struct db *db, int64_t org, int64_t owner, struct brug_err *err)
+{
+	return check_user(db, org, owner, "owner_id", err);
+}
+
+static void schedule_name(int64_t id, char name[48])
+{
+	snprintf(name, 48, "survey.%lld", (long long)id);
+}
+
+/* In the survey's transaction: an active relationship survey with a
+ * schedule in its settings has its "survey.wave" schedule; any other has
+ * none. The selection's owner (settings owner_id) must be org's user. */
+static int schedule_sync(struct db *db, int64_t org, int64_t id, const struct survey_fields *m,
+			 struct brug_err *err)
+{
+	char name[48], payload[64];
+	const char *cron = jx_str(m->settings, "schedule");
+	int64_t sel_owner = jx_int(m->settings, "owner_id", 0);
+	int rc = sel_owner ? check_user(db, org, sel_owner, "settings", err) : 0;
+	if (rc)
+		return rc;
+	schedule_name(id, name);
+	if (!cron || strcmp(m->kind, "relationship") || strcmp(m->status, "active"))
+		return schedule_remove(db, org, name);
+	snprintf(payload, sizeof(payload), "{\"survey_id\":%lld}", (long long)id);
+	rc = schedule_ensure(db, org, name, "survey.wave", payload, cron, err);
+	/* settings were checked: only the organisation's clock can refuse it */
+	if (rc == BRUG_EINVAL)
+		rc = brug_failf(err, BRUG_EVALIDATION, "error.survey_schedule", "settings", "%s",
+				err ? err->detail : cron);
 	return rc;
 }
 
@@ -172,6 +233,8 @@ int survey_create(struct db *db, const struct actor *who, const struct survey_fi
 		rc = insert_survey(db, who, &m, tpl ? template : "", &sid);
 	if (!rc && tpl)
 		rc = add_template_questions(db, who->org_id, sid, tpl, err);
+	if (!rc) /* a new survey is a draft: this checks the settings' owner */
+		rc = schedule_sync(db, who->org_id, sid, &m, err);
 	if (!rc)
 		rc = audit_add(db, who, "survey.create", "survey", sid,
 			       json_pack("{s:s,s:s,s:s}", "name", m.name, "kind", m.kind,
@@ -218,6 +281,17 @@ int survey_get(struct db *db, int64_t org, int64_t id, json_t **out)
 	json_decref(questions);
 	json_object_set_new(s, "questions", live);
 	json_object_set_new(s, "retired", retired);
+	char name[48];
+	int64_t next = 0;
+	schedule_name(id, name);
+	rc = schedule_next_at(db, org, name, &next);
+	char iso[40];
+	clock_iso8601(next, iso, sizeof(iso));
+	json_object_set_new(s, "schedule_next_at", rc ? json_null() : json_string(iso));
+	if (rc && rc != BRUG_ENOTFOUND) {
+		json_decref(s);
+		return rc;
+	}
 	*out = s;
 	return 0;
 }
@@ -309,6 +383,8 @@ int survey_update(struct db *db, const struct actor *who, int64_t id, const stru
 		     DB_ARGS(DB_T(m.name), DB_T(m.kind), DB_T(m.status), DB_I0(m.owner_id),
 			     DB_T(m.intro_nl), DB_T(m.intro_en), DB_T(m.thanks_nl), DB_T(m.thanks_en),
 			     DB_T(settings), DB_I(clock_now_ms()), DB_I(who->org_id), DB_I(id)));
+	if (!rc)
+		rc = schedule_sync(db, who->org_id, id, &m, err);
 	if (!rc)
 		rc = audit_add(db, who, "survey.update", "survey", id,
 			       json_pack("{s:s,s:s,s:s}", "name", m.name, "kind", m.kind, "status",

@@ -33,7 +33,10 @@ struct survey_fields {
 };
 
 /* Checks settings (an object) for kind: relationship takes relation_types
- * (a list of relation types) and tags (a list of tag names); transactional
+ * (a list of relation types), tags (a list of tag names), owner_id (the
+ * people's owner, a user id) and schedule (a cron expression, util/cron.h,
+ * that fires: a wave over that selection on the organisation's clock, key
+ * "error.survey_schedule" with the parser's detail otherwise); transactional
  * takes delay_hours (0-720), channels and roles (lists of names); link
  * takes none. Anything else is BRUG_EVALIDATION on "settings". Pure. */
 int survey_settings_check(const char *kind, const json_t *settings, struct brug_err *err);
@@ -44,7 +47,8 @@ int survey_settings_check(const char *kind, const json_t *settings, struct brug_
 int survey_create(struct db *db, const struct actor *who, const struct survey_fields *f,
 		  const char *template, int64_t *id, struct brug_err *err);
 /* One survey of org with its settings parsed and its questions (live ones
- * in order, then the retired); a new reference. */
+ * in order, then the retired), and schedule_next_at: when its scheduled
+ * wave runs next (ISO 8601 UTC), or null; a new reference. */
 int survey_get(struct db *db, int64_t org, int64_t id, json_t **out);
 /* A page of org's surveys, newest first, with status NULL or one status
  * (listing.h shape; each item has a question count). */
@@ -57,7 +61,10 @@ int survey_list(struct db *db, int64_t org, const char *status, struct listing p
 int survey_lock(struct db *db, int64_t org, int64_t id);
 /* Changes a survey. Status moves draft -> active (with at least one
  * question), active -> closed and closed -> active; any other move is
- * BRUG_ECONFLICT on "status", as is a change of kind after the draft. */
+ * BRUG_ECONFLICT on "status", as is a change of kind after the draft.
+ * In the same transaction its schedule follows: an active relationship
+ * survey with settings schedule has the schedule "survey.<id>" (kind
+ * "survey.wave", payload {"survey_id": id}, db/jobs.h), any other none. */
 int survey_update(struct db *db, const struct actor *who, int64_t id, const struct survey_fields *f,
 		  struct brug_err *err);
 

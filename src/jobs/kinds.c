@@ -105,6 +105,7 @@ const struct job_kind job_kinds[] = {
 	{"survey.remind", survey_job_remind, "Mail the one reminder of an unanswered invitation"},
 	{"survey.transactional", survey_job_transactional,
 	 "Invite the person of an interaction to a survey after it"},
+	{"survey.wave", survey_job_wave, "Send a relationship survey's scheduled wave"},
 	{"case.notify", job_case_notify, "Mail the assignee of a new follow-up case"},
 };
 const size_t job_kinds_count = sizeof(job_kinds) / sizeof(job_kinds[0]);

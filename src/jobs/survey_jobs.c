@@ -11,8 +11,10 @@
 #include "core/i18n.h"
 #include "domain/feedback_config.h"
 #include "domain/outbox.h"
+#include "domain/survey.h"
 #include "domain/survey_invite.h"
 #include "domain/survey_token.h"
+#include "domain/user.h"
 #include "util/buf.h"
 #include "util/clock.h"
 #include "util/jx.h"
@@ -226,5 +228,52 @@ int survey_job_transactional(struct job_ctx *c)
 	}
 	if (rc)
 		snprintf(c->error, sizeof(c->error), "survey.transactional: %s", rc_code(rc));
+	return rc;
+}
+
+/* The wave of one scheduled run, over the selection its settings keep
+ * (relation_types, tags, owner_id), made as the survey's owner. */
+static int scheduled_wave(struct job_ctx *c, const json_t *s, json_t **res, struct brug_err *err)
+{
+	const json_t *set = json_object_get(s, "settings");
+	int64_t owner = jx_int(s, "owner_id", 0);
+	json_t *user = NULL;
+	/* the audit entry names the owner; "system" when the owner is gone */
+	if (owner && user_get(c->db, c->job->org_id, owner, &user))
+		owner = 0;
+	struct actor who = {.org_id = c->job->org_id, .user_id = owner,
+			    .label = user ? jx_str(user, "email") : "system", .ip = ""};
+	struct survey_selection sel = {
+		.relation_types = json_object_get(set, "relation_types"),
+		.tags = json_object_get(set, "tags"),
+		.owner_id = jx_int(set, "owner_id", 0),
+	};
+	int rc = survey_invite_wave(c->db, &who, jx_int(s, "id", 0), &sel, res, err);
+	json_decref(user);
+	return rc;
+}
+
+int survey_job_wave(struct job_ctx *c)
+{
+	json_t *s = NULL, *res = NULL;
+	struct brug_err err = {0};
+	int rc = survey_get(c->db, c->job->org_id, jx_int(c->payload, "survey_id", 0), &s);
+	if (rc == BRUG_ENOTFOUND) { /* deleted since: nothing to do */
+		rc = 0;
+		goto out;
+	}
+	if (rc || strcmp(jx_str(s, "status"), "active") || strcmp(jx_str(s, "kind"), "relationship"))
+		goto out;
+	rc = scheduled_wave(c, s, &res, &err);
+	/* closed between the read and the wave */
+	if (rc == BRUG_ECONFLICT && err.key && !strcmp(err.key, "error.survey_not_active"))
+		rc = 0;
+out:
+	if (rc)
+		snprintf(c->error, sizeof(c->error), "survey.wave: %s %s%s%s", rc_code(rc),
+			 err.field ? err.field : "", err.field ? ": " : "",
+			 err.detail[0] ? err.detail : err.key ? err.key : "");
+	json_decref(res);
+	json_decref(s);
 	return rc;
 }

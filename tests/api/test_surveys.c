@@ -338,12 +338,103 @@ static void test_pages(void **state)
 	result_free(&r);
 }
 
+/* A relationship survey's schedule: set in the settings over the API and
+ * over the page's form (presets in words or a custom expression, and the
+ * selection), shown back with its next run, refused when it is no cron
+ * expression or on another kind, and gone once the survey closes. */
+static void test_schedule(void **state)
+{
+	struct harness *h = *state;
+	int64_t id = create(h, AS_MANAGER, "{\"name\":\"Elk kwartaal\","
+					   "\"template\":\"nps_relationship\"}");
+	char api[64], page[64], body[200];
+	snprintf(api, sizeof(api), "/api/v1/surveys/%lld", (long long)id);
+	snprintf(page, sizeof(page), "/surveys/%lld", (long long)id);
+	const struct api_case cases[] = {
+		{AS_MANAGER, "PATCH", api, "{\"settings\":{\"schedule\":\"0 9 1 1,4,7,10 *\","
+		 "\"relation_types\":[\"customer\"]}}", 200, "settings.schedule", "0 9 1 1,4,7,10 *"},
+		/* a draft runs no waves yet */
+		{AS_MANAGER, "GET", api, NULL, 200, "schedule_next_at", "null"},
+		{AS_MANAGER, "PATCH", api, "{\"status\":\"active\"}", 200, "settings.relation_types.0",
+		 "customer"},
+		{AS_MANAGER, "PATCH", api, "{\"settings\":{\"schedule\":\"0 9 31 2 *\"}}", 422,
+		 "fields.settings", NULL},
+		{AS_MANAGER, "PATCH", api, "{\"settings\":{\"schedule\":\"maandelijks\"}}", 422,
+		 "error", "validation_failed"},
+		{AS_MANAGER, "PATCH", api, "{\"settings\":{\"schedule\":\"0 9 * *\"}}", 422,
+		 "fields.settings", "Het schema is geen cron-uitdrukking die ooit draait (minuut uur dag"
+		 " maand weekdag, bv. 0 9 1 * *)."},
+		{AS_MANAGER, "PATCH", api, "{\"settings\":{\"owner_id\":999999}}", 422,
+		 "fields.settings", NULL},
+		{AS_MANAGER, "POST", "/api/v1/surveys", "{\"name\":\"X\",\"kind\":\"link\","
+		 "\"settings\":{\"schedule\":\"0 9 1 * *\"}}", 422, "fields.settings", NULL},
+		/* refused changes left it as it was */
+		{AS_MANAGER, "GET", api, NULL, 200, "settings.schedule", "0 9 1 1,4,7,10 *"},
+	};
+	run_cases(h, cases, N(cases));
+	struct result r;
+	h_call(h, AS_MANAGER, "GET", api, NULL, NULL, NULL, &r);
+	const char *next = json_string_value(jpath(r.json, "schedule_next_at"));
+	assert_non_null(next);
+	/* the 1st of a quarter's month, 09:00 in Amsterdam: 07:00 or 08:00 UTC */
+	assert_true(strstr(next, "-01T07:00:00") || strstr(next, "-01T08:00:00"));
+	result_free(&r);
+	h_call(h, AS_SESSION, "GET", page, NULL, NULL, NULL, &r);
+	check_body(&r, "Volgende ronde");
+	check_body(&r, "<option value=\"0 9 1 1,4,7,10 *\" selected>Elk kwartaal");
+	check_body(&r, "value=\"customer\" checked");
+	result_free(&r);
+	/* the form: a custom expression and a selection by tags and owner */
+	snprintf(body, sizeof(body), "schedule_form=1&schedule=custom&schedule_custom=0+8+*+*+1"
+		 "&schedule_tags=vip%%2C+goud&schedule_owner_id=%lld",
+		 (long long)h->user[AS_MANAGER]);
+	h_form(h, AS_SESSION, NULL, page, body, &r);
+	check_status(&r, 303);
+	result_free(&r);
+	h_call(h, AS_MANAGER, "GET", api, NULL, NULL, NULL, &r);
+	check_json(&r, "settings.schedule", "0 8 * * 1");
+	check_json(&r, "settings.tags.1", "goud");
+	assert_null(jpath(r.json, "settings.relation_types"));
+	assert_int_equal(json_int_at(&r, "settings.owner_id"), h->user[AS_MANAGER]);
+	result_free(&r);
+	h_call(h, AS_SESSION, "GET", page, NULL, NULL, NULL, &r);
+	check_body(&r, "value=\"0 8 * * 1\"");
+	check_body(&r, "value=\"vip, goud\"");
+	result_free(&r);
+	/* a bad custom one, or none given: the form again with the message */
+	h_form(h, AS_SESSION, NULL, page, "schedule_form=1&schedule=custom&schedule_custom=0+8", &r);
+	check_status(&r, 422);
+	check_body(&r, "id=\"schedule-error\"");
+	result_free(&r);
+	h_form(h, AS_SESSION, NULL, page, "schedule_form=1&schedule=custom&schedule_custom=", &r);
+	check_status(&r, 422);
+	check_body(&r, "id=\"schedule-custom-error\"");
+	result_free(&r);
+	/* no schedule, then closed: no next run */
+	h_form(h, AS_SESSION, NULL, page, "schedule_form=1&schedule=&schedule_owner_id=", &r);
+	check_status(&r, 303);
+	result_free(&r);
+	h_call(h, AS_MANAGER, "GET", api, NULL, NULL, NULL, &r);
+	check_json(&r, "schedule_next_at", "null");
+	assert_null(jpath(r.json, "settings.schedule"));
+	/* the form sends its whole selection: no tags now */
+	assert_null(jpath(r.json, "settings.tags"));
+	result_free(&r);
+	const struct api_case closing[] = {
+		{AS_MANAGER, "PATCH", api, "{\"settings\":{\"schedule\":\"@monthly\"}}", 200,
+		 "settings.schedule", "@monthly"},
+		{AS_MANAGER, "GET", api, NULL, 200, "schedule_next_at", NULL},
+		{AS_MANAGER, "PATCH", api, "{\"status\":\"closed\"}", 200, "schedule_next_at", "null"},
+	};
+	run_cases(h, closing, N(closing));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_create),       cmocka_unit_test(test_read_and_other_org),
 		cmocka_unit_test(test_questions),    cmocka_unit_test(test_active_rules),
-		cmocka_unit_test(test_pages),
+		cmocka_unit_test(test_pages),        cmocka_unit_test(test_schedule),
 	};
 	return cmocka_run_group_tests(tests, harness_setup, harness_teardown);
 }

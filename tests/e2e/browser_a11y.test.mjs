@@ -85,6 +85,8 @@ before(async () => {
     await api(srv.base, tok, 'POST', '/relations', { kind: 'person', name, lang, emails: [{ value: `${lang}@invitee.example` }] });
   }
   assert.equal((await api(srv.base, tok, 'POST', `/surveys/${surveySent.id}/invitations`, {})).status, 201);
+  // and on a schedule, so its page shows the next wave
+  assert.equal((await api(srv.base, tok, 'PATCH', `/surveys/${surveySent.id}`, { settings: { schedule: '0 9 1 1,4,7,10 *', relation_types: ['customer'] } })).status, 200);
   const secret = Buffer.from(await sql(o.db, "SELECT value FROM settings WHERE org_id = 0 AND name = 'secret'"), 'hex');
   for (const lang of ['nl', 'en']) {
     const id = Number(await sql(o.db, `SELECT id FROM survey_invitations WHERE email = '${lang}@invitee.example'`));
@@ -179,6 +181,13 @@ const PAGES = [
     await p.selectOption('#type', 'single');
     await Promise.all([p.waitForNavigation(), p.click('form[action$="/questions"] button[type="submit"]')]);
     assert.equal(await p.locator('#text_nl[aria-invalid="true"]').count(), 1, 'the form shows its error');
+  }],
+  ['survey schedule with an error', async (p) => {
+    await p.goto(srv.url(`/surveys/${surveySent.id}`));
+    await p.selectOption('#schedule-when', 'custom');
+    await p.fill('#schedule-custom', '0 9');
+    await Promise.all([p.waitForNavigation(), p.click('#schedule button[type="submit"]')]);
+    assert.equal(await p.locator('#schedule-when[aria-invalid="true"]').count(), 1, 'the form shows its error');
   }],
   ['answer page (an always-open link)', async (p) => { await p.goto(srv.url(surveyLink.link_url)); }],
   ['answer page with an error', async (p) => {

@@ -114,6 +114,32 @@ static void test_schedule_invalid(void **state)
 	assert_int_equal(next_run(f, 0, "x"), next);
 }
 
+/* A removed schedule fires no more and can be made again; removing one
+ * that does not exist is fine; only the named one of that org goes. */
+static void test_schedule_remove(void **state)
+{
+	struct fx *f = *state;
+	int64_t a = org_in(f, "A", "UTC"), b = org_in(f, "B", "UTC"), at = 0;
+	fx_set_clock(f, "2026-01-15T12:03:00.000Z");
+	assert_int_equal(schedule_ensure(f->db, a, "survey.1", "probe", "{}", "0 9 1 * *", NULL), 0);
+	assert_int_equal(schedule_ensure(f->db, b, "survey.1", "probe", "{}", "0 9 1 * *", NULL), 0);
+	assert_int_equal(schedule_next_at(f->db, a, "survey.1", &at), 0);
+	assert_int_equal(at, fx_at_ms("2026-02-01T09:00:00Z"));
+	assert_int_equal(schedule_remove(f->db, a, "survey.1"), 0);
+	assert_int_equal(schedule_next_at(f->db, a, "survey.1", &at), BRUG_ENOTFOUND);
+	assert_int_equal(schedule_remove(f->db, a, "survey.1"), 0);
+	assert_int_equal(schedule_next_at(f->db, b, "survey.1", &at), 0);
+	/* nothing fires for it when its time comes */
+	fx_set_clock(f, "2026-02-01T09:00:01.000Z");
+	int64_t n = -1;
+	assert_int_equal(schedule_run_due(f->db, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM jobs WHERE org_id = ?", DB_ARGS(DB_I(a))), 0);
+	assert_int_equal(schedule_ensure(f->db, a, "survey.1", "probe", "{}", "0 9 1 * *", NULL), 0);
+	assert_int_equal(schedule_next_at(f->db, a, "survey.1", &at), 0);
+	assert_int_equal(at, fx_at_ms("2026-03-01T09:00:00Z"));
+}
+
 static void test_schedule_run_due(void **state)
 {
 	struct fx *f = *state;
@@ -279,6 +305,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_schedule_ensure, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_schedule_invalid, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_schedule_remove, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_schedule_run_due, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_schedule_race, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_schedule_zones, fx_setup, fx_teardown),

@@ -5,7 +5,7 @@
  * unsubscribe header, the invitee's language), the sent counter and the
  * reminder job; one reminder only, none after an answer, an opt-out or
  * the expiry; a closed survey or an opt-out before sending skips; and the
- * transactional job making its invitation. */
+ * transactional job making its invitation; the scheduled wave job. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -371,11 +371,71 @@ static void test_transactional_job(void **state)
 	world_end(&w);
 }
 
+static int64_t invite_jobs(struct fx *f)
+{
+	return fx_int(f, "SELECT COUNT(*) FROM jobs WHERE kind = 'survey.invite'", DB_NOARGS);
+}
+
+/* The scheduled wave: the selection in the settings (customers of Ann),
+ * made as the survey's owner (Bob); a second run inside the contact period
+ * skips everyone as recent_contact; a closed or missing survey is nothing. */
+static void test_wave_job(void **state)
+{
+	struct fx *f = *state;
+	struct world w;
+	world(f, &w);
+	int64_t bob = fx_user(f, w.a, "bob@acme.nl", "Bob", ROLE_MANAGER);
+	int64_t olga = person(&w, "Olga", "nl", "olga@example.com");
+	int64_t piet = person(&w, "Piet", "nl", "piet@example.com");
+	int64_t quinn = person(&w, "Quinn", "en", "quinn@example.com");
+	const char *sql = "UPDATE relations SET owner_id = ?, type = ? WHERE id = ?";
+	assert_int_equal(db_exec(f->db, sql, DB_ARGS(DB_I(w.ann), DB_T("customer"), DB_I(olga))), 0);
+	assert_int_equal(db_exec(f->db, sql, DB_ARGS(DB_I(bob), DB_T("customer"), DB_I(piet))), 0);
+	assert_int_equal(db_exec(f->db, sql, DB_ARGS(DB_I(w.ann), DB_T("prospect"), DB_I(quinn))), 0);
+	struct brug_err err = {0};
+	int64_t s = 0;
+	json_t *set = json_pack("{s:[s],s:I,s:s}", "relation_types", "customer", "owner_id",
+				(json_int_t)w.ann, "schedule", "0 9 1 * *");
+	struct survey_fields sf = {.name = "Maandelijks", .owner_id = bob, .settings = set};
+	assert_int_equal(survey_create(f->db, &w.ann_a, &sf, "nps_relationship", &s, &err), 0);
+	json_decref(set);
+	char payload[64];
+	snprintf(payload, sizeof(payload), "{\"survey_id\":%lld}", (long long)s);
+	/* a draft: nothing yet */
+	assert_int_equal(run(&w, survey_job_wave, payload), 0);
+	assert_int_equal(fx_rows(f, "survey_invitations"), 0);
+	struct survey_fields up = {.status = "active"};
+	assert_int_equal(survey_update(f->db, &w.ann_a, s, &up, &err), 0);
+	assert_int_equal(run(&w, survey_job_wave, payload), 0);
+	assert_int_equal(fx_rows(f, "survey_invitations"), 1);
+	assert_int_equal(fx_int(f, "SELECT relation_id FROM survey_invitations WHERE status = 'pending'"
+				   " AND created_by = ?", DB_ARGS(DB_I(bob))), olga);
+	assert_int_equal(invite_jobs(f), 1);
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'survey.invite'"
+				   " AND actor_id = ? AND actor = 'bob@acme.nl' AND object_id = ?",
+				DB_ARGS(DB_I(bob), DB_I(s))), 1);
+	/* the next run, a day later: Olga was asked too recently */
+	fx_shift(f, DAY_MS);
+	assert_int_equal(run(&w, survey_job_wave, payload), 0);
+	assert_int_equal(fx_rows(f, "survey_invitations"), 2);
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM survey_invitations WHERE relation_id = ?"
+				   " AND status = 'skipped' AND skip_reason = 'recent_contact'",
+				DB_ARGS(DB_I(olga))), 1);
+	assert_int_equal(invite_jobs(f), 1);
+	/* closed, or gone: the job ends quietly and asks nobody */
+	up.status = "closed";
+	assert_int_equal(survey_update(f->db, &w.ann_a, s, &up, &err), 0);
+	assert_int_equal(run(&w, survey_job_wave, payload), 0);
+	assert_int_equal(run(&w, survey_job_wave, "{\"survey_id\":987654}"), 0);
+	assert_int_equal(fx_rows(f, "survey_invitations"), 2);
+	world_end(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		FX_TEST(test_invite_mail), FX_TEST(test_dutch_and_no_scale), FX_TEST(test_reminder),
-		FX_TEST(test_skip_at_send), FX_TEST(test_transactional_job),
+		FX_TEST(test_skip_at_send), FX_TEST(test_transactional_job), FX_TEST(test_wave_job),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
