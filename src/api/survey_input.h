@@ -37,4 +37,12 @@ json_t *api_survey_schedule_read(struct input *in, const json_t *old);
  * the tags as text and owners (a copy, the selection's one selected).
  * owners stays the caller's. For one request's thread. */
 void api_survey_schedule_data(struct req *req, json_t *s, const json_t *owners);
+/* The after-a-contact form's fields over old (the stored settings):
+ * trigger_delay_hours (0-720), trigger_channels and trigger_roles (ticked
+ * boxes; none: any). Returns the new settings (a new reference); field
+ * errors go to in (survey_trigger.c). */
+json_t *api_survey_trigger_read(struct input *in, const json_t *old);
+/* Puts "trigger" into the page data s of a transactional survey: the
+ * delay, every channel and the organisation's roles, the chosen ticked. */
+int api_survey_trigger_data(struct req *req, json_t *s);
 #endif

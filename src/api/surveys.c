@@ -245,8 +245,10 @@ static int page_data(struct req *req, json_t *s)
 	json_object_set(s, "owners", owners);
 	if (!strcmp(jx_str(s, "kind"), "relationship"))
 		api_survey_schedule_data(req, s, owners);
+	else if (!strcmp(jx_str(s, "kind"), "transactional"))
+		rc = api_survey_trigger_data(req, s);
 	json_decref(list);
-	return 0;
+	return rc;
 }
 
 static int show(struct req *req, struct resp *resp, int64_t id)
@@ -303,14 +305,18 @@ int api_surveys_update(struct req *req, struct resp *resp)
 	f.owner_id = in_int(&in, "owner_id", 0, 1, INT64_MAX, 0);
 	read_texts(&in, &f);
 	f.settings = in_settings(&in);
-	if (!in.typed && in_has(&in, "schedule_form")) {
-		/* the schedule form changes only its own keys of the settings */
+	bool schedule_form = in_has(&in, "schedule_form"), trigger_form = in_has(&in, "trigger_form");
+	if (!in.typed && (schedule_form || trigger_form)) {
+		/* the schedule and after-a-contact forms change only their own
+		 * keys of the settings */
 		json_t *old = NULL;
 		if ((rc = survey_get(req->db, req->who.org_id, id, &old))) {
 			rc = not_found(req, rc);
 			goto out;
 		}
-		form_settings = api_survey_schedule_read(&in, json_object_get(old, "settings"));
+		form_settings = schedule_form
+					? api_survey_schedule_read(&in, json_object_get(old, "settings"))
+					: api_survey_trigger_read(&in, json_object_get(old, "settings"));
 		f.settings = form_settings;
 		json_decref(old);
 	}

@@ -20,6 +20,8 @@
 static const char *const kinds[] = {"relationship", "transactional", "link", NULL};
 static const char *const statuses[] = {"draft", "active", "closed", NULL};
 static const char *const relation_types[] = {"customer", "prospect", "supplier", "partner", NULL};
+static const char *const contact_channels[] = {"phone", "email",  "visit",  "video", "chat",
+						"letter", "social", "community", NULL};
 
 static int bad(struct brug_err *err, const char *key, const char *field)
 {
@@ -81,7 +83,9 @@ int survey_settings_check(const char *kind, const json_t *settings, struct brug_
 		else if (tx && !strcmp(k, "delay_hours"))
 			ok = json_is_integer(v) && json_integer_value(v) >= 0 &&
 			     json_integer_value(v) <= 720;
-		else if (tx && (!strcmp(k, "channels") || !strcmp(k, "roles")))
+		else if (tx && !strcmp(k, "channels"))
+			ok = name_list(v, contact_channels);
+		else if (tx && !strcmp(k, "roles"))
 			ok = name_list(v, NULL);
 		if (!ok)
 			return bad(err, "error.survey_settings", "settings");

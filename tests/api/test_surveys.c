@@ -429,12 +429,59 @@ static void test_schedule(void **state)
 	run_cases(h, closing, N(closing));
 }
 
+/* A transactional survey's after-a-contact form: the delay and the
+ * channels and roles that ask for an invitation, back in its settings;
+ * out-of-range hours and unknown channels refused. */
+static void test_trigger_form(void **state)
+{
+	struct harness *h = *state;
+	int64_t id = create(h, AS_MANAGER, "{\"template\":\"csat_contact\",\"name\":\"Na contact\"}");
+	char page[64], api[64];
+	snprintf(page, sizeof(page), "/surveys/%lld", (long long)id);
+	snprintf(api, sizeof(api), "/api/v1/surveys/%lld", (long long)id);
+	struct result r;
+	h_call(h, AS_SESSION, "GET", page, NULL, NULL, "Accept: text/html\n", &r);
+	check_status(&r, 200);
+	check_body(&r, "id=\"trigger-title\"");
+	check_body(&r, "name=\"trigger_roles\" value=\"telefonist\"");
+	result_free(&r);
+	h_form(h, AS_SESSION, NULL, page,
+	       "trigger_form=1&trigger_delay_hours=4&trigger_channels=phone&trigger_channels=email"
+	       "&trigger_roles=telefonist",
+	       &r);
+	check_status(&r, 303);
+	result_free(&r);
+	h_call(h, AS_MANAGER, "GET", api, NULL, NULL, NULL, &r);
+	check_json(&r, "settings.delay_hours", "4");
+	check_json(&r, "settings.channels.0", "phone");
+	check_json(&r, "settings.channels.1", "email");
+	check_json(&r, "settings.roles.0", "telefonist");
+	result_free(&r);
+	/* nothing ticked: any channel and role */
+	h_form(h, AS_SESSION, NULL, page, "trigger_form=1&trigger_delay_hours=0", &r);
+	check_status(&r, 303);
+	result_free(&r);
+	h_call(h, AS_MANAGER, "GET", api, NULL, NULL, NULL, &r);
+	check_json(&r, "settings.delay_hours", "0");
+	assert_null(jpath(r.json, "settings.channels"));
+	result_free(&r);
+	h_form(h, AS_SESSION, NULL, page, "trigger_form=1&trigger_delay_hours=900", &r);
+	check_status(&r, 422);
+	check_body(&r, "trigger-delay-error");
+	result_free(&r);
+	h_call(h, AS_MANAGER, "PATCH", api, NULL, "{\"settings\":{\"channels\":[\"fax\"]}}", NULL, &r);
+	check_status(&r, 422);
+	check_json(&r, "fields.settings", NULL);
+	result_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_create),       cmocka_unit_test(test_read_and_other_org),
 		cmocka_unit_test(test_questions),    cmocka_unit_test(test_active_rules),
 		cmocka_unit_test(test_pages),        cmocka_unit_test(test_schedule),
+		cmocka_unit_test(test_trigger_form),
 	};
 	return cmocka_run_group_tests(tests, harness_setup, harness_teardown);
 }

@@ -25,7 +25,7 @@ const skip = (!existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}`) || (!exists
 const RULES = { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations', 'incomplete'] };
 
 const crm = {};
-let o, srv, tok, browser, axeSource, team, other, survey, surveyActive, surveyLink, mail, surveySent, results;
+let o, srv, tok, browser, axeSource, team, other, survey, surveyActive, surveyLink, mail, surveySent, results, surveyAfter;
 const unsubLink = {};
 const scope = fileScope();
 before(async () => {
@@ -46,6 +46,8 @@ before(async () => {
   surveyActive = (await api(srv.base, tok, 'POST', '/surveys', { template: 'perception' })).body;
   assert.equal((await api(srv.base, tok, 'PATCH', `/surveys/${surveyActive.id}`, { status: 'active' })).status, 200);
   assert.equal((await api(srv.base, tok, 'DELETE', `/surveys/${surveyActive.id}/questions/${surveyActive.questions[0].id}`)).status, 200);
+  // a survey after contact moments, so its page shows the after-a-contact form
+  surveyAfter = (await api(srv.base, tok, 'POST', '/surveys', { template: 'csat_contact', name: 'Na contact' })).body;
   // an always-open link survey, so its public answer page can be visited
   surveyLink = (await api(srv.base, tok, 'POST', '/surveys', { template: 'csat_contact', kind: 'link', name: 'Na uw bezoek' })).body;
   assert.equal((await api(srv.base, tok, 'PATCH', `/surveys/${surveyLink.id}`, { status: 'active' })).status, 200);
@@ -175,6 +177,7 @@ const PAGES = [
   ['surveys', async (p) => { await p.goto(srv.url('/surveys')); }],
   ['new survey', async (p) => { await p.goto(srv.url('/surveys/new')); }],
   ['survey (draft)', async (p) => { await p.goto(srv.url(`/surveys/${survey.id}`)); }],
+  ['survey after a contact (its form)', async (p) => { await p.goto(srv.url(`/surveys/${surveyAfter.id}`)); }],
   ['survey (active, a retired question)', async (p) => { await p.goto(srv.url(`/surveys/${surveyActive.id}`)); }],
   ['survey question with errors', async (p) => {
     await p.goto(srv.url(`/surveys/${survey.id}`));
