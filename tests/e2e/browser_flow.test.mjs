@@ -539,7 +539,7 @@ test('send a relationship survey from its page: the people with a tag are invite
   const page = await ctx.newPage();
   await browserLogin(page, srv.base, u.email, u.password);
   await page.goto(srv.url(`/surveys/${survey.id}`));
-  await page.getByLabel('Labels').fill(tag);
+  await page.locator('#send').getByLabel('Labels').fill(tag);
   const r = await submit(page, page.getByRole('button', { name: 'Uitnodigingen versturen' }));
   assert.equal(r.post, 303);
   assert.equal(r.path, `/surveys/${survey.id}/invitations`);
@@ -553,7 +553,7 @@ test('send a relationship survey from its page: the people with a tag are invite
     [[with_.name, ''], [without.name, 'no_email']]);
   // sending again right away: contact pressure skips Gerda
   await page.goto(srv.url(`/surveys/${survey.id}`));
-  await page.getByLabel('Labels').fill(tag);
+  await page.locator('#send').getByLabel('Labels').fill(tag);
   await submit(page, page.getByRole('button', { name: 'Uitnodigingen versturen' }));
   assert.match(await page.locator('main tbody').innerText(), /onlangs uitgenodigd \(contactdruk\)/);
 });
