@@ -236,21 +236,13 @@ static json_t *answers_of(struct input *in)
 /* A new response of a link survey, within the per-address limit. */
 static int link_response(struct req *req, int64_t survey, int64_t *inv)
 {
-	int64_t org = 0;
-	json_t *page = NULL;
-	enum survey_visit_state state;
-	int rc = survey_answer_load_link(req->db, survey, req->lang, &page, &state);
+	int64_t org = 0, hits = 0;
+	int rc = survey_answer_link_org(req->db, survey, &org);
 	if (rc)
 		return rc;
-	org = jx_int(json_object_get(page, "invitation"), "org_id", 0);
-	json_decref(page);
-	if (state != SURVEY_VISIT_OPEN)
-		return BRUG_ECONFLICT;
 	struct feedback_config fc;
-	int64_t hits = 0;
 	const char *bucket = arena_printf(&req->arena, "survey-link:%lld:%s", (long long)survey,
 					  req->client_ip ? req->client_ip : "");
-	(void)org;
 	if ((rc = feedback_config_get(req->db, org, &fc)) ||
 	    (rc = ratelimit_hit(req->db, bucket, HOUR_MS, &hits, NULL)))
 		return rc;

@@ -13,9 +13,6 @@
 #include "http/app.h"
 #include "util/jx.h"
 
-static const char *const channels[] = {"phone", "email",  "visit",  "video",
-				       "chat",  "letter", "social", "community", NULL};
-
 /* A form's ticked boxes (one value or repeated) as a list, "" dropped. */
 static json_t *ticked(struct input *in, const char *field)
 {
@@ -61,11 +58,12 @@ int api_survey_trigger_data(struct req *req, json_t *s)
 	const struct i18n *cat = app_catalogs(req->app, req);
 	json_t *tv = json_object(), *ch = json_array(), *ro = json_array(), *roles = NULL;
 	jx_set_int(tv, "delay_hours", jx_int(set, "delay_hours", 0));
-	for (size_t k = 0; channels[k]; k++) {
-		const char *key = arena_printf(&req->arena, "interactions.channels.%s", channels[k]);
-		json_array_append_new(ch, json_pack("{s:s,s:s,s:b}", "value", channels[k], "label",
+	for (size_t k = 0; interaction_channels[k]; k++) {
+		const char *c = interaction_channels[k];
+		const char *key = arena_printf(&req->arena, "interactions.channels.%s", c);
+		json_array_append_new(ch, json_pack("{s:s,s:s,s:b}", "value", c, "label",
 						    i18n_text(cat, req->lang, key), "is_checked",
-						    in_list(json_object_get(set, "channels"), channels[k])));
+						    in_list(json_object_get(set, "channels"), c)));
 	}
 	int rc = interaction_roles(req->db, req->who.org_id, &roles);
 	size_t i;

@@ -23,7 +23,7 @@
 /* xorshift64*: reproducible, and good enough to spread names around */
 static uint64_t seed = 0x9e3779b97f4a7c15ULL;
 
-static uint32_t rnd(uint32_t n)
+uint32_t demo_rnd(uint32_t n)
 {
 	seed ^= seed >> 12;
 	seed ^= seed << 25;
@@ -31,6 +31,7 @@ static uint32_t rnd(uint32_t n)
 	return (uint32_t)((seed * 0x2545f4914f6cdd1dULL) >> 33) % (n ? n : 1);
 }
 
+#define rnd demo_rnd
 #define PICK(a) (a[rnd(N(a))])
 
 static const char *const given[] = {

@@ -10,6 +10,10 @@
 #include "db/db.h"
 #include "domain/principal.h"
 
+/* The demo's generator (xorshift64*, a fixed seed): 0..n-1, reproducible
+ * from run to run. Not thread-safe. */
+uint32_t demo_rnd(uint32_t n);
+
 /* An employee of the demo and the team they work in. */
 struct demo_user {
 	int64_t id;

@@ -25,16 +25,7 @@
 #define WEEKS 52
 #define WAVE 14 /* people asked per week */
 
-static uint64_t seed = 0x2545f4914f6cdd1dULL;
-
-static uint32_t rnd(uint32_t n)
-{
-	seed ^= seed >> 12;
-	seed ^= seed << 25;
-	seed ^= seed >> 27;
-	return (uint32_t)((seed * 0x2545f4914f6cdd1dULL) >> 33) % (n ? n : 1);
-}
-
+#define rnd demo_rnd
 #define PICK(a) (a[rnd(N(a))])
 
 /* Open answers by mood, in the words customers use (they name the themes

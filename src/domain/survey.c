@@ -10,6 +10,7 @@
 #include "db/jobs.h"
 #include "domain/audit.h"
 #include "domain/check.h"
+#include "domain/interaction.h"
 #include "domain/survey_question.h"
 #include "domain/survey_template.h"
 #include "util/clock.h"
@@ -20,8 +21,6 @@
 static const char *const kinds[] = {"relationship", "transactional", "link", NULL};
 static const char *const statuses[] = {"draft", "active", "closed", NULL};
 static const char *const relation_types[] = {"customer", "prospect", "supplier", "partner", NULL};
-static const char *const contact_channels[] = {"phone", "email",  "visit",  "video", "chat",
-						"letter", "social", "community", NULL};
 
 static int bad(struct brug_err *err, const char *key, const char *field)
 {
@@ -84,7 +83,7 @@ int survey_settings_check(const char *kind, const json_t *settings, struct brug_
 			ok = json_is_integer(v) && json_integer_value(v) >= 0 &&
 			     json_integer_value(v) <= 720;
 		else if (tx && !strcmp(k, "channels"))
-			ok = name_list(v, contact_channels);
+			ok = name_list(v, interaction_channels);
 		else if (tx && !strcmp(k, "roles"))
 			ok = name_list(v, NULL);
 		if (!ok)

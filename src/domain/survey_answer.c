@@ -228,26 +228,35 @@ out:
 	return rc;
 }
 
-int survey_answer_load_link(struct db *db, int64_t survey, const char *lang, json_t **out,
-			    enum survey_visit_state *state)
+/* The organisation of link survey survey and whether it is active;
+ * BRUG_ENOTFOUND when there is no such survey or it is not a link survey. */
+static int link_survey(struct db *db, int64_t survey, int64_t *org, bool *active)
 {
 	struct db_rows *r = NULL;
 	int rc = db_query(db, &r, "SELECT org_id, kind, status FROM surveys WHERE id = ?",
 			  DB_ARGS(DB_I(survey)));
 	if (rc)
 		return rc;
-	int64_t org = 0;
-	bool link = false, active = false;
+	bool link = false;
 	if ((rc = db_next(r)) == 1) {
-		org = db_int(r, 0);
+		*org = db_int(r, 0);
 		link = !strcmp(db_text(r, 1), "link");
-		active = !strcmp(db_text(r, 2), "active");
+		*active = !strcmp(db_text(r, 2), "active");
 	}
 	db_rows_free(r);
 	if (rc < 0)
 		return rc;
-	if (!link)
-		return BRUG_ENOTFOUND;
+	return link ? 0 : BRUG_ENOTFOUND;
+}
+
+int survey_answer_load_link(struct db *db, int64_t survey, const char *lang, json_t **out,
+			    enum survey_visit_state *state)
+{
+	int64_t org = 0;
+	bool active = false;
+	int rc = link_survey(db, survey, &org, &active);
+	if (rc)
+		return rc;
 	json_t *row = NULL, *all = NULL;
 	if ((rc = survey_row(db, org, survey, lang, &row)) ||
 	    (rc = survey_question_list(db, org, survey, &all))) {
@@ -611,27 +620,19 @@ int survey_answer_save(struct db *db, int64_t invitation, const json_t *answers,
 	return db_finish(db, rc);
 }
 
+int survey_answer_link_org(struct db *db, int64_t survey, int64_t *org)
+{
+	bool active = false;
+	int rc = link_survey(db, survey, org, &active);
+	return rc ? rc : active ? 0 : BRUG_ECONFLICT;
+}
+
 int survey_answer_link_start(struct db *db, int64_t survey, const char *lang, int64_t *invitation)
 {
-	struct db_rows *r = NULL;
-	int rc = db_query(db, &r, "SELECT org_id, kind, status FROM surveys WHERE id = ?",
-			  DB_ARGS(DB_I(survey)));
+	int64_t org = 0;
+	int rc = survey_answer_link_org(db, survey, &org);
 	if (rc)
 		return rc;
-	int64_t org = 0;
-	bool link = false, active = false;
-	if ((rc = db_next(r)) == 1) {
-		org = db_int(r, 0);
-		link = !strcmp(db_text(r, 1), "link");
-		active = !strcmp(db_text(r, 2), "active");
-	}
-	db_rows_free(r);
-	if (rc < 0)
-		return rc;
-	if (!link)
-		return BRUG_ENOTFOUND;
-	if (!active)
-		return BRUG_ECONFLICT;
 	struct feedback_config fc;
 	if ((rc = feedback_config_get(db, org, &fc)))
 		return rc;

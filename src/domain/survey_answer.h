@@ -65,6 +65,11 @@ struct survey_save {
 int survey_answer_save(struct db *db, int64_t invitation, const json_t *answers, bool complete,
 		       struct survey_save *res, struct brug_err *err);
 
+/* The organisation of an active always-open link survey. BRUG_ENOTFOUND
+ * for an unknown survey or one that is not a link survey, BRUG_ECONFLICT
+ * when it is not active. */
+int survey_answer_link_org(struct db *db, int64_t survey, int64_t *org);
+
 /* Makes a response of an always-open link survey of org: an invitation of
  * status 'link' in lang, expiring after the organisation's expiry_days.
  * BRUG_ENOTFOUND for an unknown survey or one that is not a link survey,
