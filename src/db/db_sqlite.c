@@ -2,7 +2,8 @@
 /* The SQLite backend: WAL mode, a busy timeout, foreign keys on, and a
  * per-connection cache of prepared statements keyed by SQL text, so a
  * request's queries are parsed once per thread, not once per request.
- * Errors map to result codes here: UNIQUE -> BRUG_ECONFLICT, BUSY ->
+ * Writers of one process queue on the file's gate (sqlite_gate.h) rather
+ * than in SQLite's busy handler. Errors map to result codes here: UNIQUE -> BRUG_ECONFLICT, BUSY ->
  * BRUG_EUNAVAIL, FULL -> BRUG_ENOSPC; the SQLite message goes to the log,
  * never to a user. */
 #include <pthread.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "db/db_impl.h"
+#include "db/sqlite_gate.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
 
@@ -25,6 +27,7 @@ struct lite_rows {
 	struct lite *owner;
 	sqlite3_stmt *stmt;
 	struct lite_entry *entry; /* NULL: an uncached statement to finalize */
+	bool gated;               /* a write outside a transaction: holds the gate */
 };
 
 struct lite_entry {
@@ -43,6 +46,8 @@ struct lite {
 	size_t evict; /* next slot to evict, round robin */
 	bool in_tx;   /* SQLite has our BEGIN open */
 	int lost;     /* the error on which SQLite ended that transaction itself, or 0 */
+	struct sqlite_gate *gate; /* the file's writers' queue, or NULL */
+	bool gated;               /* this connection's transaction holds the gate */
 };
 
 static const struct db_ops lite_ops;
@@ -218,6 +223,9 @@ static int lite_query(struct db *db, struct db_rows **out, const char *sql,
 		log_warn("msg=\"write inside a read snapshot\" sql=\"%.80s\"", sql);
 		db_read_end(&l->base);
 	}
+	/* a write on its own queues for the file like a transaction */
+	r->gated = !l->in_tx && !l->gated && !sqlite3_stmt_readonly(r->stmt) &&
+		   sqlite_gate_enter(l->gate);
 	rc = bind_args(l, r->stmt, sql, args, n);
 	if (rc) {
 		lite_ops.rows_free(&r->base);
@@ -241,6 +249,11 @@ static int lite_next(struct db_rows *rows)
 static void lite_rows_free(struct db_rows *rows)
 {
 	struct lite_rows *r = (struct lite_rows *)rows;
+	if (r->gated) {
+		sqlite3_reset(r->stmt); /* ends the write before the next one enters */
+		sqlite_gate_leave(r->owner->gate);
+		r->gated = false;
+	}
 	if (r->entry) {
 		sqlite3_reset(r->stmt);
 		sqlite3_clear_bindings(r->stmt);
@@ -300,6 +313,15 @@ static int64_t lite_changes(struct db *db)
 	return sqlite3_changes64(((struct lite *)db)->h);
 }
 
+/* Lets the next writer of the file in once no transaction is open. */
+static void gate_check(struct lite *l)
+{
+	if (l->gated && !l->in_tx) {
+		sqlite_gate_leave(l->gate);
+		l->gated = false;
+	}
+}
+
 static int lite_tx(struct db *db, const char *verb)
 {
 	struct lite *l = (struct lite *)db;
@@ -309,11 +331,15 @@ static int lite_tx(struct db *db, const char *verb)
 		/* SQLite ended the transaction itself (see map_error): nothing
 		 * is left to end, and nothing of it was committed */
 		l->in_tx = false;
+		gate_check(l);
 		return strcmp(verb, "COMMIT") == 0 ? BRUG_ECONFLICT : 0;
 	}
+	if (begin && !l->gated)
+		l->gated = sqlite_gate_enter(l->gate);
 	int rc = db_exec(db, begin ? "BEGIN IMMEDIATE" : verb, DB_NOARGS);
 	l->lost = 0;
 	l->in_tx = !sqlite3_get_autocommit(l->h);
+	gate_check(l);
 	return rc;
 }
 
@@ -393,6 +419,9 @@ static void lite_close(struct db *db)
 		free(l->cache[i].sql);
 	}
 	sqlite3_close(l->h);
+	if (l->gated)
+		sqlite_gate_leave(l->gate);
+	sqlite_gate_put(l->gate);
 	free(l);
 }
 
@@ -462,6 +491,7 @@ int db_sqlite_open(const char *path, struct db **out, struct brug_err *err)
 		free(l);
 		return rc;
 	}
+	l->gate = sqlite_gate_get(sqlite3_db_filename(l->h, "main"));
 	*out = &l->base;
 	return 0;
 }
