@@ -255,8 +255,12 @@ static int link_response(struct req *req, int64_t survey, int64_t *inv)
  * for htmx's save-as-you-go nothing at all. */
 static int saved(struct req *req, struct resp *resp, int64_t inv, bool autosave, bool created)
 {
-	char tok[SURVEY_TOKEN_MAX];
-	survey_token_make(app_secret(req->app), inv, tok);
+	char made[SURVEY_TOKEN_MAX];
+	const char *tok = req_param(req, "token"); /* checked: it names inv */
+	if (created) { /* a link visit's first answer: the response's own link */
+		survey_token_make(app_secret(req->app), inv, made);
+		tok = made;
+	}
 	json_t *d = resp_data(resp);
 	jx_set_str(d, "token", tok);
 	jx_set_int(d, "invitation_id", inv);

@@ -68,8 +68,24 @@ void db_url_redact(const char *url, char *out, size_t n)
 
 void db_close(struct db *db)
 {
-	if (db)
-		db->ops->close(db);
+	if (!db)
+		return;
+	for (int i = 0; i < DB_MEMO_SLOTS; i++)
+		db_memo_set(db, (enum db_memo_slot)i, NULL, NULL);
+	db->ops->close(db);
+}
+
+void *db_memo(struct db *db, enum db_memo_slot slot)
+{
+	return db->memo[slot].p;
+}
+
+void db_memo_set(struct db *db, enum db_memo_slot slot, void *p, void (*free_fn)(void *))
+{
+	if (db->memo[slot].p && db->memo[slot].free_fn)
+		db->memo[slot].free_fn(db->memo[slot].p);
+	db->memo[slot].p = p;
+	db->memo[slot].free_fn = free_fn;
 }
 
 const char *db_backend(const struct db *db)
@@ -275,6 +291,11 @@ const char *db_sql_skip_locked(const struct db *db)
 bool db_in_tx(const struct db *db)
 {
 	return db->tx_depth > 0;
+}
+
+int db_tx_depth(const struct db *db)
+{
+	return db->tx_depth;
 }
 
 int db_read_begin(struct db *db)

@@ -129,6 +129,21 @@ int db_lock(struct db *db, const char *name);
 const char *db_sql_skip_locked(const struct db *db);
 /* True while a transaction is open on this connection. */
 bool db_in_tx(const struct db *db);
+/* How many transactions are open on this connection, nested (0: none). */
+int db_tx_depth(const struct db *db);
+
+/* Per-connection memory of the layers above, one slot per user: what a
+ * module keeps between requests on this connection's thread (parsed
+ * definitions it checks for changes itself). Freed with free_fn when
+ * replaced or when the connection closes. Not thread-safe, as the
+ * connection itself. */
+enum db_memo_slot {
+	DB_MEMO_SURVEY_QUESTIONS, /* domain/survey_answer.c */
+	DB_MEMO_THEMES,           /* domain/survey_text.c */
+	DB_MEMO_SLOTS
+};
+void *db_memo(struct db *db, enum db_memo_slot slot);
+void db_memo_set(struct db *db, enum db_memo_slot slot, void *p, void (*free_fn)(void *));
 /* Groups the reads of one request into one snapshot: on SQLite a deferred
  * transaction, so the file and WAL locks are taken once, not per statement;
  * on a server database, where each statement is cheap, nothing. Nothing may

@@ -41,6 +41,10 @@ struct db {
 	int tx_depth;
 	bool tx_failed;
 	bool snapshot;
+	struct {
+		void *p;
+		void (*free_fn)(void *);
+	} memo[DB_MEMO_SLOTS];
 };
 
 struct db_rows {

@@ -381,11 +381,13 @@ int survey_update(struct db *db, const struct actor *who, int64_t id, const stru
 	settings = jx_dumps(m.settings);
 	rc = db_exec(db,
 		     "UPDATE surveys SET name = ?, kind = ?, status = ?, owner_id = ?, intro_nl = ?,"
-		     " intro_en = ?, thanks_nl = ?, thanks_en = ?, settings = ?, updated_at = ?"
+		     " intro_en = ?, thanks_nl = ?, thanks_en = ?, settings = ?"
 		     " WHERE org_id = ? AND id = ?",
 		     DB_ARGS(DB_T(m.name), DB_T(m.kind), DB_T(m.status), DB_I0(m.owner_id),
 			     DB_T(m.intro_nl), DB_T(m.intro_en), DB_T(m.thanks_nl), DB_T(m.thanks_en),
-			     DB_T(settings), DB_I(clock_now_ms()), DB_I(who->org_id), DB_I(id)));
+			     DB_T(settings), DB_I(who->org_id), DB_I(id)));
+	if (!rc)
+		rc = survey_touch(db, who->org_id, id);
 	if (!rc)
 		rc = schedule_sync(db, who->org_id, id, &m, err);
 	if (!rc)
@@ -396,4 +398,13 @@ out:
 	free(settings);
 	json_decref(old);
 	return db_finish(db, rc);
+}
+
+int survey_touch(struct db *db, int64_t org, int64_t survey)
+{
+	int64_t now = clock_now_ms();
+	return db_exec(db,
+		       "UPDATE surveys SET updated_at = CASE WHEN updated_at >= ? THEN updated_at + 1"
+		       " ELSE ? END WHERE org_id = ? AND id = ?",
+		       DB_ARGS(DB_I(now), DB_I(now), DB_I(org), DB_I(survey)));
 }

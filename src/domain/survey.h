@@ -68,4 +68,10 @@ int survey_lock(struct db *db, int64_t org, int64_t id);
 int survey_update(struct db *db, const struct actor *who, int64_t id, const struct survey_fields *f,
 		  struct brug_err *err);
 
+/* Inside the caller's transaction: marks survey changed (its updated_at
+ * moves forward, by at least 1 ms, so it is never the same twice); every
+ * change to its questions calls it, and readers that keep parsed questions
+ * compare it. */
+int survey_touch(struct db *db, int64_t org, int64_t survey);
+
 #endif

@@ -24,6 +24,7 @@
 struct inv {
 	int64_t org, survey, relation, handler, role;
 	int64_t expires_at, answered_at, completed_at, opened_at;
+	int64_t version; /* the survey's updated_at: changes with its questions */
 	char status[16], lang[4], survey_status[16], kind[16], channel[32];
 	char *dims, *zone;
 };
@@ -41,7 +42,7 @@ static int inv_load(struct db *db, int64_t id, struct inv *v)
 	int rc = db_query(db, &r,
 			  "SELECT i.org_id, i.survey_id, i.relation_id, i.handler_id, i.role_id,"
 			  " i.expires_at, i.answered_at, i.completed_at, i.opened_at, i.status, i.lang,"
-			  " s.status, s.kind, i.channel, i.dims, o.timezone"
+			  " s.status, s.kind, i.channel, i.dims, o.timezone, s.updated_at"
 			  " FROM survey_invitations i"
 			  " JOIN surveys s ON s.org_id = i.org_id AND s.id = i.survey_id"
 			  " JOIN orgs o ON o.org_id = i.org_id WHERE i.id = ?",
@@ -61,6 +62,7 @@ static int inv_load(struct db *db, int64_t id, struct inv *v)
 		snprintf(v->channel, sizeof(v->channel), "%s", db_text(r, 13));
 		v->dims = xstrdup(db_text(r, 14));
 		v->zone = xstrdup(db_text(r, 15));
+		v->version = db_int(r, 16);
 		rc = 0;
 		/* an invitation whose mail never went has no link in anyone's hands */
 		if (!strcmp(v->status, "pending") || !strcmp(v->status, "skipped"))
@@ -466,6 +468,10 @@ static int answers_write(struct db *db, const struct answer_ctx *c, const json_t
 static int emit(struct db *db, const struct answer_ctx *c, const json_t *all, const json_t *after,
 		bool complete, const struct survey_save *res)
 {
+	bool any = false;
+	int rc = webhook_active(db, c->org, &any);
+	if (rc || !any)
+		return rc;
 	json_t *values = survey_answer_values(all, after);
 	char id[24];
 	snprintf(id, sizeof(id), "%lld", (long long)c->nps_question);
@@ -474,7 +480,7 @@ static int emit(struct db *db, const struct answer_ctx *c, const json_t *all, co
 				 "invitation_id", (json_int_t)c->invitation, "relation_id",
 				 c->relation ? json_integer(c->relation) : json_null(), "answers", values,
 				 "completed", complete, "nps", nps ? nps : json_null());
-	int rc = webhook_emit(db, c->org, "answer.received", data);
+	rc = webhook_emit(db, c->org, "answer.received", data);
 	if (!rc && res->case_opened) {
 		jx_set_int(data, "case_id", res->case_id);
 		rc = webhook_emit(db, c->org, "answer.detractor", data);
@@ -537,6 +543,82 @@ static int questions_load(struct db *db, int64_t org, int64_t survey, json_t **o
 	return 0;
 }
 
+
+/* The questions of the surveys answered lately on this connection, as
+ * questions_load gives them, with the survey's version: every change to a
+ * survey's questions moves its updated_at forward (survey_question.c), so
+ * a set whose version still matches is the survey's current one. */
+#define QSETS 8
+struct qset {
+	int64_t org, survey, version;
+	json_t *all;
+};
+struct qmemo {
+	struct qset s[QSETS];
+	unsigned next;
+};
+
+static void qmemo_free(void *p)
+{
+	struct qmemo *m = p;
+	for (int i = 0; i < QSETS; i++)
+		json_decref(m->s[i].all);
+	free(m);
+}
+
+/* The questions of v's survey (a new reference), from the connection's
+ * memory when their version is current. Only a save that is the whole
+ * transaction keeps or uses that memory: inside a caller's transaction
+ * the questions may have been changed by it and then be rolled back. */
+static int questions_get(struct db *db, const struct inv *v, json_t **out)
+{
+	bool outermost = db_tx_depth(db) == 1;
+	struct qmemo *m = outermost ? db_memo(db, DB_MEMO_SURVEY_QUESTIONS) : NULL;
+	for (int i = 0; m && i < QSETS; i++) {
+		struct qset *q = &m->s[i];
+		if (q->all && q->org == v->org && q->survey == v->survey &&
+		    q->version == v->version) {
+			*out = json_incref(q->all);
+			return 0;
+		}
+	}
+	int rc = questions_load(db, v->org, v->survey, out);
+	if (rc || !outermost)
+		return rc;
+	if (!m) {
+		m = xcalloc(1, sizeof(*m));
+		db_memo_set(db, DB_MEMO_SURVEY_QUESTIONS, m, qmemo_free);
+	}
+	struct qset *q = &m->s[m->next++ % QSETS];
+	json_decref(q->all);
+	*q = (struct qset){.org = v->org, .survey = v->survey, .version = v->version,
+			   .all = json_incref(*out)};
+	return 0;
+}
+
+/* Whether after counts for the same aggregates as before: the same
+ * questions with the same scores, choices, themes and sentiment. A changed
+ * wording of an open answer usually does not change them. */
+static bool counts_same(const json_t *before, const json_t *after)
+{
+	static const char *const fields[] = {"score", "choices", "themes", "label"};
+	if (json_object_size(before) != json_object_size(after))
+		return false;
+	const char *id;
+	json_t *a;
+	json_object_foreach((json_t *)after, id, a) {
+		const json_t *b = json_object_get(before, id);
+		if (!b)
+			return false;
+		for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+			const json_t *x = json_object_get(a, fields[i]), *y = json_object_get(b, fields[i]);
+			if ((x || y) && !(x && y && json_equal(x, y)))
+				return false;
+		}
+	}
+	return true;
+}
+
 /* The body of a save, inside its transaction. */
 static int save_locked(struct db *db, int64_t invitation, const json_t *answers, bool complete,
 		       struct survey_save *res, struct brug_err *err)
@@ -552,7 +634,7 @@ static int save_locked(struct db *db, int64_t invitation, const json_t *answers,
 		rc = brug_fail(err, BRUG_ECONFLICT, "error.survey_answer_closed", NULL);
 		goto out;
 	}
-	if ((rc = questions_load(db, v.org, v.survey, &all)) ||
+	if ((rc = questions_get(db, &v, &all)) ||
 	    (rc = answers_load(db, v.org, invitation, &before)))
 		goto out;
 	after = json_deep_copy(before);
@@ -572,12 +654,16 @@ static int save_locked(struct db *db, int64_t invitation, const json_t *answers,
 		goto out;
 	struct answer_ctx c = {.org = v.org, .survey = v.survey, .invitation = invitation,
 			       .relation = v.relation, .nps_question = nps_question(all)};
-	if ((rc = ctx_dims(db, &v, invitation, &dims)))
-		goto out;
-	c.dims = dims;
-	survey_agg_periods(v.zone, v.answered_at ? v.answered_at : now, &c.periods);
-	if ((rc = survey_answer_agg_diff(db, &c, before, false, after, complete)) ||
-	    (rc = answers_write(db, &c, before, after, now)))
+	/* a first answer always counts anew, so the breakdown is frozen then */
+	if (complete || !counts_same(before, after)) {
+		if ((rc = ctx_dims(db, &v, invitation, &dims)))
+			goto out;
+		c.dims = dims;
+		survey_agg_periods(v.zone, v.answered_at ? v.answered_at : now, &c.periods);
+		if ((rc = survey_answer_agg_diff(db, &c, before, false, after, complete)))
+			goto out;
+	}
+	if ((rc = answers_write(db, &c, before, after, now)))
 		goto out;
 	bool any = json_object_size(after) > 0;
 	rc = db_exec(db,

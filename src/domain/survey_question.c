@@ -232,6 +232,8 @@ int survey_question_insert(struct db *db, int64_t org, int64_t survey,
 	if (rc == BRUG_ECONFLICT)
 		brug_fail(err, rc, "error.survey_key_taken", "key");
 	if (!rc)
+		rc = survey_touch(db, org, survey);
+	if (!rc)
 		*id = qid;
 out:
 	free(text);
@@ -405,6 +407,8 @@ static int update_row(struct db *db, int64_t org, const json_t *old, bool frozen
 			     DB_T(m.text_en), DB_T(text), DB_I(org), DB_I(jx_int(old, "id", 0))));
 	if (rc == BRUG_ECONFLICT)
 		brug_fail(err, rc, "error.survey_key_taken", "key");
+	if (!rc)
+		rc = survey_touch(db, org, jx_int(old, "survey_id", 0));
 out:
 	free(text);
 	json_decref(opts);
@@ -462,6 +466,8 @@ int survey_question_remove(struct db *db, const struct actor *who, int64_t surve
 		rc = db_exec(db, "DELETE FROM survey_questions WHERE org_id = ? AND id = ?",
 			     DB_ARGS(DB_I(who->org_id), DB_I(id)));
 	if (!rc)
+		rc = survey_touch(db, who->org_id, survey);
+	if (!rc)
 		rc = audit_add(db, who, retire ? "survey.question_retire" : "survey.question_delete",
 			       "survey", survey,
 			       json_pack("{s:I,s:s}", "question_id", (json_int_t)id, "key",
@@ -510,6 +516,8 @@ int survey_question_move(struct db *db, const struct actor *who, int64_t survey,
 			     " WHERE org_id = ? AND id IN (?, ?)",
 			     DB_ARGS(DB_I(id), DB_I(opos), DB_I(pos), DB_I(who->org_id), DB_I(id),
 				     DB_I(other)));
+	if (!rc)
+		rc = survey_touch(db, who->org_id, survey);
 	if (!rc)
 		rc = audit_add(db, who, "survey.question_move", "survey", survey,
 			       json_pack("{s:I,s:s}", "question_id", (json_int_t)id, "direction",

@@ -85,6 +85,17 @@ int webhook_emit(struct db *db, int64_t org, const char *event, const json_t *da
 	return rc;
 }
 
+int webhook_active(struct db *db, int64_t org, bool *any)
+{
+	int64_t n = 0;
+	int rc = db_int_query(db, &n,
+			      "SELECT COUNT(*) FROM webhooks WHERE org_id = ? AND active = 1",
+			      DB_ARGS(DB_I(org)));
+	if (!rc)
+		*any = n > 0;
+	return rc;
+}
+
 const char *const webhook_events[] = {"answer.received", "answer.detractor", NULL};
 
 static int check(const char *url, const json_t *events, struct brug_err *err)

@@ -24,6 +24,10 @@
  * the caller's. 0 when nobody is subscribed. */
 int webhook_emit(struct db *db, int64_t org, const char *event, const json_t *data);
 
+/* *any: whether org has an active webhook at all, so a caller can skip
+ * building an event's data nobody would receive. */
+int webhook_active(struct db *db, int64_t org, bool *any);
+
 /* The events there are: "answer.received", "answer.detractor"; NULL-ended. */
 extern const char *const webhook_events[];
 

@@ -400,12 +400,12 @@ struct at_state {
 	void *ctx;
 };
 
-/* Reports the phrases under the keys equal to (table, s[0..n)). */
-static void scan_table(struct at_state *st, int table, const char *s, size_t n)
+/* Reports the phrases under the keys equal to (table, s[0..n)), from
+ * key k on (the first key not below them). */
+static void scan_from(struct at_state *st, int table, const char *s, size_t n, size_t k)
 {
 	const struct textwords_word *tw = &st->w->v[st->i];
-	for (size_t k = key_lower(st->p, table, s, n);
-	     !st->stop && k < st->p->nk && key_vs(&st->p->k[k], table, s, n) == 0; k++) {
+	for (; !st->stop && k < st->p->nk && key_vs(&st->p->k[k], table, s, n) == 0; k++) {
 		const struct phrase *ph = &st->p->v[st->p->k[k].phrase];
 		/* a stem key of a phrase whose first word equals this word was
 		 * reported from the fold table already */
@@ -420,6 +420,27 @@ static void scan_table(struct at_state *st, int table, const char *s, size_t n)
 	}
 }
 
+static void scan_table(struct at_state *st, int table, const char *s, size_t n)
+{
+	scan_from(st, table, s, n, key_lower(st->p, table, s, n));
+}
+
+/* The prefix keys ("word*") the word starts with: every prefix of it that
+ * ends at a code point boundary. Once no key starts with a prefix, no key
+ * equals a longer one, which ends the search (most words stop at once). */
+static void scan_prefixes(struct at_state *st, const char *s, size_t len)
+{
+	const struct textwords_phrases *p = st->p;
+	for (size_t n = 1; n <= len && !st->stop; n++) {
+		if (n < len && ((unsigned char)s[n] & 0xC0) == 0x80)
+			continue;
+		size_t k = key_lower(p, T_PREFIX, s, n);
+		if (k == p->nk || p->k[k].table != T_PREFIX || strncmp(p->k[k].s, s, n) != 0)
+			return;
+		scan_from(st, T_PREFIX, s, n, k);
+	}
+}
+
 size_t textwords_phrases_at(const struct textwords_phrases *p, const struct textwords *w, size_t i,
                             bool (*fn)(const struct textwords_hit *hit, void *ctx), void *ctx)
 {
@@ -430,9 +451,6 @@ size_t textwords_phrases_at(const struct textwords_phrases *p, const struct text
 	scan_table(&st, T_FOLD, tw->fold, fn_len);
 	scan_table(&st, T_STEM_NL, tw->stem[TEXTWORDS_NL], strlen(tw->stem[TEXTWORDS_NL]));
 	scan_table(&st, T_STEM_EN, tw->stem[TEXTWORDS_EN], strlen(tw->stem[TEXTWORDS_EN]));
-	/* every prefix of the word that ends at a code point boundary */
-	for (size_t n = 1; n <= fn_len && !st.stop; n++)
-		if (n == fn_len || ((unsigned char)tw->fold[n] & 0xC0) != 0x80)
-			scan_table(&st, T_PREFIX, tw->fold, n);
+	scan_prefixes(&st, tw->fold, fn_len);
 	return st.calls;
 }

@@ -399,6 +399,39 @@ static void test_open_answer_again(void **state)
 
 /* After all of the above: every count in survey_agg equals a recount of
  * survey_answers (both grains, every score of every scored question). */
+/* The questions a save checks against are the survey's current ones, also
+ * right after a change (saves keep parsed questions per connection). */
+static void test_questions_change_between_answers(void **state)
+{
+	struct harness *h = *state;
+	int64_t survey = create(h, AS_MANAGER, "{\"template\":\"nps_relationship\",\"name\":\"Q\"}");
+	char path[128], qpath[128], tok[SURVEY_TOKEN_MAX];
+	snprintf(qpath, sizeof(qpath), "/api/v1/surveys/%lld/questions", (long long)survey);
+	struct result r;
+	h_call(h, AS_MANAGER, "POST", qpath, NULL,
+	       "{\"key\":\"short\",\"type\":\"text\",\"text_nl\":\"Kort\"}", NULL, &r);
+	check_status(&r, 201);
+	result_free(&r);
+	int64_t short_id = q(h, "SELECT id FROM survey_questions WHERE org_id = ? AND survey_id = ?"
+				" AND key = 'short'", h->org, survey);
+	snprintf(path, sizeof(path), "/api/v1/surveys/%lld", (long long)survey);
+	call_ok(h, AS_MANAGER, "PATCH", path, "{\"status\":\"active\"}", 200);
+	int64_t inv = invite(h, survey, "nl", 0);
+	snprintf(path, sizeof(path), "/api/v1/s/%s", token_of(h, inv, tok));
+	call_ok(h, AS_ANON, "POST", path, "{\"answers\":{\"short\":\"Eerst\"}}", 200);
+	/* retire one question, add another: the next save knows both at once */
+	char one[160];
+	snprintf(one, sizeof(one), "%s/%lld", qpath, (long long)short_id);
+	call_ok(h, AS_MANAGER, "DELETE", one, NULL, 200);
+	call_ok(h, AS_MANAGER, "POST", qpath,
+		"{\"key\":\"later\",\"type\":\"yesno\",\"text_nl\":\"Later?\"}", 201);
+	h_call(h, AS_ANON, "POST", path, NULL, "{\"answers\":{\"short\":\"Weer\"}}", NULL, &r);
+	check_status(&r, 422);
+	check_json(&r, "fields.short", NULL);
+	result_free(&r);
+	call_ok(h, AS_ANON, "POST", path, "{\"answers\":{\"later\":true}}", 200);
+}
+
 static void test_aggregates_match_answers(void **state)
 {
 	struct harness *h = *state;
@@ -506,6 +539,7 @@ int main(void)
 		cmocka_unit_test(test_form_flow),
 		cmocka_unit_test(test_link_survey),
 		cmocka_unit_test(test_open_answer_again),
+		cmocka_unit_test(test_questions_change_between_answers),
 		cmocka_unit_test(test_privacy_and_merge),
 		cmocka_unit_test(test_aggregates_match_answers),
 	};
