@@ -136,6 +136,7 @@ int cli_setup(struct cli *c)
 {
 	jx_init();
 	log_set_level((enum log_level)log_level_parse(cfg_str(&c->cfg, CFG_LOG_LEVEL)));
+	db_set_max_mb(cfg_int(&c->cfg, CFG_DB_MAX_MB));
 	if (secure_setup(cfg_str(&c->cfg, CFG_PASSWORD_COST))) {
 		fprintf(stderr, "brug: password-cost must be interactive, moderate or test\n");
 		return -1;

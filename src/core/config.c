@@ -62,6 +62,9 @@ const struct cfg_option cfg_options[CFG_COUNT] = {
 	[CFG_JOB_BACKOFF_MS] = {"job-backoff-ms", CFG_T_INT, "10000", 10, 3600000,
 				"wait before a failed job's second attempt, doubling per attempt"
 				" up to an hour (test suites use 50)"},
+	[CFG_DB_MAX_MB] = {"db-max-mb", CFG_T_INT, "0", 0, 16 * 1024 * 1024,
+			   "SQLite: megabytes the database file may grow to (0: no limit);"
+			   " a write beyond it answers 507 and changes nothing"},
 };
 
 int config_find(const char *name)

@@ -71,6 +71,12 @@ static inline struct db_arg db_arg_text(const char *p, size_t n)
  * caller closes it with db_close. */
 int db_open(const char *url, struct db **out, struct brug_err *err);
 void db_close(struct db *db);
+/* The most megabytes an SQLite database file may grow to (0: no limit),
+ * for every connection opened afterwards; PostgreSQL ignores it. A write
+ * that would need more space fails with BRUG_ENOSPC and changes nothing;
+ * reads go on, and so do writes that fit in space freed by deletes. Call it
+ * at start, before other threads open connections. */
+void db_set_max_mb(int64_t mb);
 /* The URL with any password replaced by "***" (in the user part and in a
  * password= parameter), for logs and `brug config`. Writes at most n bytes. */
 void db_url_redact(const char *url, char *out, size_t n);

@@ -3,8 +3,9 @@
  * per-connection cache of prepared statements keyed by SQL text, so a
  * request's queries are parsed once per thread, not once per request.
  * Writers of one process queue on the file's gate (sqlite_gate.h) rather
- * than in SQLite's busy handler. Errors map to result codes here: UNIQUE -> BRUG_ECONFLICT, BUSY ->
- * BRUG_EUNAVAIL, FULL -> BRUG_ENOSPC; the SQLite message goes to the log,
+ * than in SQLite's busy handler. Errors map to result codes here: UNIQUE ->
+ * BRUG_ECONFLICT, BUSY -> BRUG_EUNAVAIL, FULL -> BRUG_ENOSPC (a full disk,
+ * or the size limit db-max-mb sets); the SQLite message goes to the log,
  * never to a user. */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -21,6 +22,9 @@
 
 #define CACHE_SIZE 96
 #define BUSY_TIMEOUT_MS 5000
+
+/* db-max-mb: the size limit of every connection opened from now on */
+static _Atomic int64_t max_mb;
 
 struct lite_rows {
 	struct db_rows base;
@@ -457,6 +461,33 @@ static void lite_configure(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+void db_set_max_mb(int64_t mb)
+{
+	atomic_store(&max_mb, mb > 0 ? mb : 0);
+}
+
+/* PRAGMA max_page_count is the connection's, not the file's: each
+ * connection sets it. A limit below the present size is the present size
+ * (SQLite's rule), so a full database stays readable, and writable within
+ * its free pages. */
+static int apply_max_size(sqlite3 *h)
+{
+	int64_t mb = atomic_load(&max_mb), page = 0;
+	if (!mb)
+		return SQLITE_OK;
+	sqlite3_stmt *st = NULL;
+	int c = sqlite3_prepare_v2(h, "PRAGMA page_size", -1, &st, NULL);
+	if (c == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		page = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (page <= 0)
+		return c == SQLITE_OK ? SQLITE_ERROR : c;
+	char sql[64];
+	snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %lld",
+		 (long long)(mb * 1048576 / page));
+	return sqlite3_exec(h, sql, NULL, NULL, NULL);
+}
+
 int db_sqlite_open(const char *path, struct db **out, struct brug_err *err)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -483,6 +514,8 @@ int db_sqlite_open(const char *path, struct db **out, struct brug_err *err)
 			 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
 			 "PRAGMA trusted_schema=OFF; PRAGMA temp_store=MEMORY;",
 			 NULL, NULL, &msg);
+	if (c == SQLITE_OK)
+		c = apply_max_size(l->h);
 	if (c != SQLITE_OK) {
 		int rc = brug_failf(err, c == SQLITE_NOTADB ? BRUG_EINVAL : BRUG_EIO, "error.db_open",
 				    NULL, "cannot use %s: %s", path, msg ? msg : sqlite3_errstr(c));

@@ -41,6 +41,21 @@ int migrate_latest(void)
 	return latest;
 }
 
+/* Whether schema_migrations exists, read without taking the write lock. */
+static int has_table(struct db *db, bool *yes)
+{
+	const char *sql = strcmp(db_backend(db), "sqlite")
+				  ? "SELECT COUNT(*) FROM pg_catalog.pg_tables WHERE tablename ="
+				    " 'schema_migrations' AND schemaname = current_schema()"
+				  : "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'"
+				    " AND name = 'schema_migrations'";
+	int64_t n = 0;
+	int rc = db_int_query(db, &n, sql, DB_NOARGS);
+	if (!rc)
+		*yes = n > 0;
+	return rc;
+}
+
 static int ensure_table(struct db *db, struct brug_err *err)
 {
 	/* under the lock: two processes starting at once must not both create
@@ -59,11 +74,21 @@ static int ensure_table(struct db *db, struct brug_err *err)
 
 int migrate_current(struct db *db, int *version, struct brug_err *err)
 {
-	int rc = ensure_table(db, err);
+	/* Only a new database needs the write lock here: every start of every
+	 * process comes this way, and must not wait for (or fail on) another
+	 * process's long write, such as brug demo or an import. */
+	bool exists = false;
+	int rc = has_table(db, &exists);
+	if (!rc && !exists)
+		rc = ensure_table(db, err);
 	int64_t v = 0;
 	if (!rc)
 		rc = db_int_query(db, &v, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
 				  DB_NOARGS);
+	if (rc == BRUG_EUNAVAIL)
+		return brug_failf(err, rc, "error.unavailable", NULL,
+				  "the database is busy (another process holds its write lock"
+				  " too long): try again");
 	if (rc)
 		return brug_failf(err, rc, "error.database", NULL, "cannot read schema version");
 	*version = (int)v;
@@ -117,6 +142,11 @@ done:
 	rc = db_finish(db, rc);
 out:
 	buf_cleanup(&sql);
+	if (rc == BRUG_EUNAVAIL && err && !err->detail[0])
+		brug_failf(err, rc, "error.unavailable", NULL,
+			   "migration %s: the database is busy (another process holds its write"
+			   " lock too long): try again",
+			   f->name);
 	if (rc && err && !err->detail[0])
 		brug_failf(err, rc, "error.database", NULL, "migration %s failed", f->name);
 	return rc;

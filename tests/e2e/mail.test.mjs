@@ -5,8 +5,9 @@
 // and Subject decoded, multipart/alternative with a text and an HTML part).
 // A server that answers 550 or drops the connection after DATA: the outbox
 // shows the attempts and the error, the mail stays queued and arrives once
-// when the server takes it again; a mail out of attempts is failed, and a
-// retry sends it. Backoffs are 50 ms (--job-backoff-ms) to keep this short.
+// when the server takes it again; so does mail queued while the server is
+// down altogether; a mail out of attempts is failed, and a retry sends it.
+// Backoffs are 50 ms (--job-backoff-ms) to keep this short.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
@@ -88,6 +89,46 @@ for (const mode of ['reject', 'disconnect']) {
     assert.equal((await parse(got[0].file)).subject, sent.subject);
   });
 }
+
+test('the SMTP server down for a while: the mail queued meanwhile arrives once it is back, each once', async (t) => {
+  const sink = await startSink(t);
+  const o = await initOrg(t, { email: 'beheer@test.example' });
+  // backoffs of 0.2, 0.4, 0.8, 1.6 ... s: eight attempts span about 25 s
+  const srv = await serve(t, {
+    db: o.db,
+    args: ['--smtp-url', `smtp://127.0.0.1:${sink.port}`, '--job-backoff-ms', '200', '--workers', '2'],
+  });
+  const tok = await createToken(o.db, o.email);
+  await sink.stop();
+  const ids = [];
+  for (let i = 0; i < 3; i++) {
+    const r = await api(srv.base, tok, 'POST', '/outbox/test', {});
+    assert.equal(r.status, 201, r.text);
+    ids.push(r.body.id);
+  }
+  const mail = async (id) => (await api(srv.base, tok, 'GET', `/outbox/${id}`)).body;
+  for (const id of ids) {
+    const m = await waitFor(async () => { const x = await mail(id); return x.attempts >= 2 && x; },
+      { timeoutMs: 15000, intervalMs: 50, what: 'two attempts while the server is down' });
+    assert.equal(m.status, 'queued');
+    assert.match(m.last_error, /connect/i);
+  }
+  const back = await startSink(t, { port: sink.port });
+  const sent = [];
+  for (const id of ids) {
+    sent.push(await waitFor(async () => { const x = await mail(id); return x.status === 'sent' && x; },
+      { timeoutMs: 20000, intervalMs: 50, what: `mail ${id} to be sent` }));
+  }
+  // the failed attempts count, and the outbox still says what held it up
+  assert.ok(sent.every((m) => m.attempts >= 3 && /connect/i.test(m.last_error)),
+    JSON.stringify(sent.map((m) => [m.attempts, m.last_error])));
+  await sleep(1500); // a second copy would come within a worker's poll
+  const got = await back.messages();
+  assert.equal(got.length, ids.length, 'each mail exactly once');
+  const seen = new Set();
+  for (const g of got) seen.add((await parse(g.file)).message_id);
+  assert.equal(seen.size, ids.length, 'three different mails');
+});
 
 test('a mail out of attempts is failed; a retry sends it', async (t) => {
   const { sink, o, srv, tok, mail, queue } = await setup(t);

@@ -15,10 +15,11 @@ const SINK = path.join(import.meta.dirname, 'smtp_sink.py');
 // a version manager put first on PATH
 const PY = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
-/** Starts the SMTP sink on a free port; stopped after the test. */
-export async function startSink(t) {
+/** Starts the SMTP sink on a free port (or on port, when given; each start
+ * has its own folder); stopped after the test, or by its stop(). */
+export async function startSink(t, { port: fixed } = {}) {
   const dir = await tempDir(t);
-  const proc = spawn(PY, [SINK, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(PY, [SINK, dir, ...(fixed ? [String(fixed)] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '', err = '';
   proc.stdout.setEncoding('utf8').on('data', (d) => (out += d));
   proc.stderr.setEncoding('utf8').on('data', (d) => (err += d));
@@ -32,6 +33,9 @@ export async function startSink(t) {
   }, { timeoutMs: 10000, what: 'the SMTP sink to listen' });
   return {
     dir, port,
+    /** Stops the server: connections to its port are refused until a
+     * startSink(t, {port}) takes it again. */
+    async stop() { proc.kill('SIGTERM'); await exited; },
     mode: (m) => fs.writeFile(path.join(dir, 'mode'), m),
     async messages() {
       const names = (await fs.readdir(dir)).filter((f) => f.endsWith('.eml')).sort();

@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: Apache-2.0
 """A real SMTP server for the end-to-end mail tests (aiosmtpd).
 
-    smtp_sink.py DIR
+    smtp_sink.py DIR [PORT]
 
-Listens on a free loopback port and prints "port N" once it accepts
-connections. Every message it takes is written to DIR as NNNN.eml (the
+Listens on PORT, or on a free loopback port, and prints "port N" once it
+accepts connections (a test stops it and starts it again on its port to
+play a mail server that is down for a while). Every message it takes is written to DIR as NNNN.eml (the
 bytes as received) with NNNN.json beside it ({"mail_from", "rcpt_tos"}),
 each complete before it appears. What it does is read from DIR/mode at
 every command, so a test switches it while it runs:
@@ -23,6 +24,7 @@ import signal
 import socket
 import sys
 import threading
+import time
 
 from aiosmtpd.controller import Controller
 
@@ -79,16 +81,19 @@ def free_port():
 
 
 def main():
-    if len(sys.argv) != 2 or not os.path.isdir(sys.argv[1]):
-        sys.exit("usage: smtp_sink.py DIR")
+    if len(sys.argv) not in (2, 3) or not os.path.isdir(sys.argv[1]):
+        sys.exit("usage: smtp_sink.py DIR [PORT]")
     sink = Sink(sys.argv[1])
+    fixed = int(sys.argv[2]) if len(sys.argv) == 3 else 0
     for _ in range(20):
-        ctl = Controller(sink, hostname="127.0.0.1", port=free_port(),
+        ctl = Controller(sink, hostname="127.0.0.1", port=fixed or free_port(),
                          decode_data=False, data_size_limit=10 * 1024 * 1024)
         try:
             ctl.start()
             break
-        except Exception:  # the port was taken meanwhile: another one
+        except Exception:  # the port was taken meanwhile: another one,
+            if fixed:      # or the same one a little later
+                time.sleep(0.1)
             continue
     else:
         sys.exit("smtp_sink: cannot listen")

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Tests for src/db/migrate.c and the migrations in sql/: a fresh database
  * is brought to migrate_latest(), a second run applies nothing, a database
- * newer than the binary is refused and left as it was, and the migrated
+ * newer than the binary is refused and left as it was, an up-to-date one is
+ * read without the write lock (another process may hold it), and the migrated
  * schema keeps the org_id rule (every table has org_id and every index
  * starts with it, except the documented installation-wide tables), checked
  * over sqlite_master so a future migration that breaks it fails here. */
@@ -213,6 +214,32 @@ static void test_newer_database_is_refused(void **state)
 	log_set_level(LOG_INFO);
 }
 
+/* Every process start runs migrate_up. On a database that is up to date it
+ * must not need the write lock, or a process started while another one
+ * writes for long (brug demo, an import) fails to start. */
+static void test_up_to_date_needs_no_write_lock(void **state)
+{
+	struct fixture *f = *state;
+	int applied = -1;
+	assert_int_equal(migrate_up(f->db, &applied, NULL), 0);
+	struct db *other = NULL;
+	assert_int_equal(db_open(f->path, &other, NULL), 0);
+	assert_int_equal(db_begin(other), 0);
+	assert_int_equal(db_exec(other,
+				 "INSERT INTO settings (org_id, name, value) VALUES (0, 'x', 'y')",
+				 DB_NOARGS),
+			 0);
+	/* the other connection holds the write lock now */
+	struct brug_err err = {0};
+	assert_int_equal(migrate_up(f->db, &applied, &err), 0);
+	assert_int_equal(applied, 0);
+	int v = 0;
+	assert_int_equal(migrate_current(f->db, &v, NULL), 0);
+	assert_int_equal(v, migrate_latest());
+	db_rollback(other);
+	db_close(other);
+}
+
 static bool exempt(const char *table)
 {
 	for (size_t i = 0; i < sizeof(org_exempt) / sizeof(org_exempt[0]); i++)
@@ -328,7 +355,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_latest),     T(test_fresh_database),
 		T(test_newer_database_is_refused), T(test_org_id_rule),
-		T(test_org_id_rule_checker_fails),
+		T(test_org_id_rule_checker_fails), T(test_up_to_date_needs_no_write_lock),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
