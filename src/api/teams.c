@@ -193,8 +193,10 @@ int api_teams_member_add(struct req *req, struct resp *resp)
 	int64_t user = in_int(&in, "user_id", IN_REQUIRED, 1, INT64_MAX, 0);
 	bool lead = in_bool(&in, "lead", false);
 	if (!input_ok(&in)) {
-		rc = input_fail(&in, resp);
-		show(req, resp, id);
+		/* the team's page again with the messages; a team that is not
+		 * there (or another organisation's) is 404, not a 422 that says so */
+		int shown = show(req, resp, id);
+		rc = shown ? shown : input_fail(&in, resp);
 		goto out;
 	}
 	struct actor who = req_actor(req);

@@ -106,6 +106,8 @@ bool access_call(struct harness *h, const struct route *r, bool api, enum caller
 	/* /metrics answers the local machine (or a scraper's token) */
 	struct h_req rq = {.who = access_as[c], .method = r->method, .target = target,
 			   .session = api ? NULL : s,
+			   /* one language for every caller, so answers compare */
+			   .headers = "accept-language: en\n",
 			   .peer_ip = !strcmp(r->pattern, "/metrics") ? "127.0.0.1" : NULL};
 	if (rq.session)
 		rq.who = AS_ANON; /* the session's cookie, not a token */

@@ -46,7 +46,7 @@ bool access_is_write(const struct route *r);
 
 /* Sends r's method to target as caller c: on the API by c's token, on a
  * page by session s (or c's token when s is NULL), with the CSRF token of
- * s. body NULL: "{}" for an API write, "x=1" for a form. Returns whether
+ * s, in English. body NULL: "{}" for an API write, "x=1" for a form. Returns whether
  * the route's handler ran; the answer goes to out (result_free it). */
 bool access_call(struct harness *h, const struct route *r, bool api, enum caller c,
 		 const struct session *s, const char *target, const char *body,
