@@ -146,8 +146,9 @@ int api_teams_update(struct req *req, struct resp *resp)
 	const char *desc = in_has(&in, "description") ? in_text(&in, "description", IN_MULTILINE, 2000)
 						      : NULL;
 	if (!input_ok(&in)) {
-		rc = input_fail(&in, resp);
-		edit_values(req, resp, id);
+		/* the form again; a team that is not there is 404 (as below) */
+		int shown = edit_values(req, resp, id);
+		rc = shown ? shown : input_fail(&in, resp);
 		goto out;
 	}
 	struct actor who = req_actor(req);
