@@ -6,7 +6,7 @@
  * every handler is wrapped in a probe, so a handler's own 404 or 422 is
  * never mistaken for a guard's answer. docs/access.md must equal the
  * generated matrix (BRUG_WRITE_ACCESS_DOC=1 rewrites it). The other half,
- * organisations, is test_access_orgs.c. */
+ * organisations and ids in bodies, is test_access_orgs.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

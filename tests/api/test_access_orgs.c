@@ -5,7 +5,8 @@
  * API and on the page, answers 404 and changes no row of org 1; the same
  * call by org 1's admin gets through (so the id was real). The fixtures
  * are found by the pattern up to the parameter: a route with a parameter
- * the table below does not know fails, naming what to add. */
+ * the table below does not know fails, naming what to add. Last, another
+ * organisation's ids in the bodies of writes are refused. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -32,16 +33,23 @@ static int64_t q_int(struct harness *h, const char *sql, const struct db_arg *ar
 	return v;
 }
 
-/* POSTs body to target as org 1's admin and returns the id at path. */
-static int64_t create(struct harness *h, const char *target, const char *body, const char *path)
+/* POSTs body to target as who and returns the id at path. */
+static int64_t create_as(struct harness *h, enum as who, const char *target, const char *body,
+			 const char *path)
 {
 	struct result r;
-	h_call(h, AS_ADMIN, "POST", target, NULL, body, NULL, &r);
+	h_call(h, who, "POST", target, NULL, body, NULL, &r);
 	if (r.status != 201 && r.status != 200)
 		fail_msg("fixture POST %s %s: %d %.300s", target, body, r.status, r.body);
 	int64_t id = json_int_at(&r, path);
 	result_free(&r);
 	return id;
+}
+
+/* The same as org 1's admin. */
+static int64_t create(struct harness *h, const char *target, const char *body, const char *path)
+{
+	return create_as(h, AS_ADMIN, target, body, path);
 }
 
 static int64_t make_user(struct harness *h, const int64_t *made)
@@ -549,11 +557,94 @@ static void test_other_org(void **state)
 	assert_true(checked >= 60);
 }
 
+/* What an id in a body refers to, org 1's or org 2's. */
+enum ref { REF_USER, REF_RELATION, REF_INTERACTION };
+
+static int64_t ref_of(struct harness *h, enum ref k, bool theirs)
+{
+	if (k == REF_USER)
+		return theirs ? h->user[AS_OTHER] : h->user[AS_EMPLOYEE];
+	enum as who = theirs ? AS_OTHER : AS_ADMIN;
+	int64_t rel = create_as(h, who, "/api/v1/relations", "{\"kind\":\"person\",\"name\":\"Piet\"}",
+				"id");
+	if (k == REF_RELATION)
+		return rel;
+	char b[192];
+	snprintf(b, sizeof(b),
+		 "{\"person_id\":%lld,\"channel\":\"phone\",\"direction\":\"in\",\"subject\":\"Vraag\"}",
+		 (long long)rel);
+	return create_as(h, who, "/api/v1/interactions", b, "id");
+}
+
+/* Writes by org 1's admin naming another organisation's object in the
+ * body: target's "%lld" is a fresh object of make (org 1's), body's the
+ * referenced one. */
+struct foreign_ref {
+	const char *method, *target;
+	int64_t (*make)(struct harness *h, const int64_t *made);
+	const char *body;
+	enum ref ref;
+};
+
+static const struct foreign_ref foreign_refs[] = {
+	{"POST", "/api/v1/teams/%lld/members", make_team, "{\"user_id\":%lld}", REF_USER},
+	{"POST", "/api/v1/relations/%lld/merge", make_relation, "{\"from\":%lld}", REF_RELATION},
+	{"POST", "/api/v1/relations/%lld/not-duplicate", make_relation, "{\"other\":%lld}",
+	 REF_RELATION},
+	{"PATCH", "/api/v1/relations/%lld", make_relation, "{\"owner_id\":%lld}", REF_USER},
+	{"POST", "/api/v1/relations", NULL, "{\"kind\":\"person\",\"name\":\"Kees\",\"owner_id\":%lld}",
+	 REF_USER},
+	{"POST", "/api/v1/interactions", NULL,
+	 "{\"person_id\":%lld,\"channel\":\"phone\",\"direction\":\"in\",\"subject\":\"Vraag\"}",
+	 REF_RELATION},
+	{"POST", "/api/v1/tasks", NULL, "{\"title\":\"Bellen\",\"assignee_id\":%lld}", REF_USER},
+	{"POST", "/api/v1/tasks", NULL, "{\"title\":\"Bellen\",\"relation_id\":%lld}", REF_RELATION},
+	{"POST", "/api/v1/tasks", NULL, "{\"title\":\"Bellen\",\"interaction_id\":%lld}",
+	 REF_INTERACTION},
+	{"PATCH", "/api/v1/cases/%lld", make_case, "{\"assignee_id\":%lld}", REF_USER},
+	{"POST", "/api/v1/surveys", NULL,
+	 "{\"template\":\"nps_relationship\",\"name\":\"Eigen\",\"owner_id\":%lld}", REF_USER},
+};
+
+/* Another organisation's id in a body is refused (4xx, no row of either
+ * organisation changed); the same body with one's own id works. */
+static void test_foreign_ids(void **state)
+{
+	struct harness *h = *state;
+	for (size_t i = 0; i < sizeof(foreign_refs) / sizeof(foreign_refs[0]); i++) {
+		const struct foreign_ref *f = &foreign_refs[i];
+		for (int theirs = 1; theirs >= 0; theirs--) {
+			char target[128], body[256];
+			snprintf(target, sizeof(target), f->target,
+				 f->make ? (long long)f->make(h, NULL) : 0LL);
+			snprintf(body, sizeof(body), f->body, (long long)ref_of(h, f->ref, theirs));
+			char *before = snapshot(h, h->org), *before2 = snapshot(h, h->org2);
+			struct result r;
+			h_call(h, AS_ADMIN, f->method, target, NULL, body, NULL, &r);
+			char *after = snapshot(h, h->org), *after2 = snapshot(h, h->org2);
+			if (theirs && (r.status < 400 || r.status >= 500 || strcmp(before, after) ||
+				       strcmp(before2, after2)))
+				fail_msg("%s %s %s names another organisation's object: want a 4xx and "
+					 "nothing changed; got %d %.300s",
+					 f->method, target, body, r.status, r.body);
+			if (!theirs && (r.status < 200 || r.status >= 300))
+				fail_msg("%s %s %s with one's own object: want it done; got %d %.300s",
+					 f->method, target, body, r.status, r.body);
+			result_free(&r);
+			free(before);
+			free(after);
+			free(before2);
+			free(after2);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sessions),
 		cmocka_unit_test(test_other_org),
+		cmocka_unit_test(test_foreign_ids),
 	};
 	return cmocka_run_group_tests(tests, access_setup, access_teardown);
 }
