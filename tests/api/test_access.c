@@ -195,6 +195,8 @@ static char *matrix_doc(void)
 		 "  token gets 401 everywhere but the public routes.\n"
 		 "- **yes**: the caller gets through to the request itself (which may\n"
 		 "  still answer 404 for an id that does not exist or 422 for bad input).\n"
+		 "  Of the public routes, `/metrics` then answers only the scraper's token\n"
+		 "  (`metrics-token`) or, without one, the local machine (403 otherwise).\n"
 		 "- **sign in**: a page read without signing in is sent to `/login`\n"
 		 "  (303); an API call or a form post gets 401 (`\"error\":\"unauthenticated\"`).\n"
 		 "- **403**: the role is too low (`\"error\":\"forbidden\"`). Roles rise\n"
