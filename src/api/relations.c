@@ -388,8 +388,10 @@ int api_relations_update(struct req *req, struct resp *resp)
 		goto out;
 	read_in(&in, false, &r);
 	if (!input_ok(&in)) {
-		rc = input_fail(&in, resp);
-		api_relations_edit(req, resp);
+		/* the form again, the values as sent; a relation that is not
+		 * there (or another organisation's) is 404, as below */
+		int shown = api_relations_edit(req, resp);
+		rc = shown ? shown : input_fail(&in, resp);
 		goto out;
 	}
 	struct actor who = req_actor(req);

@@ -146,8 +146,9 @@ int api_teams_update(struct req *req, struct resp *resp)
 	const char *desc = in_has(&in, "description") ? in_text(&in, "description", IN_MULTILINE, 2000)
 						      : NULL;
 	if (!input_ok(&in)) {
-		rc = input_fail(&in, resp);
-		edit_values(req, resp, id);
+		/* the form again; a team that is not there is 404 (as below) */
+		int shown = edit_values(req, resp, id);
+		rc = shown ? shown : input_fail(&in, resp);
 		goto out;
 	}
 	struct actor who = req_actor(req);
@@ -193,8 +194,10 @@ int api_teams_member_add(struct req *req, struct resp *resp)
 	int64_t user = in_int(&in, "user_id", IN_REQUIRED, 1, INT64_MAX, 0);
 	bool lead = in_bool(&in, "lead", false);
 	if (!input_ok(&in)) {
-		rc = input_fail(&in, resp);
-		show(req, resp, id);
+		/* the team's page again with the messages; a team that is not
+		 * there (or another organisation's) is 404, not a 422 that says so */
+		int shown = show(req, resp, id);
+		rc = shown ? shown : input_fail(&in, resp);
 		goto out;
 	}
 	struct actor who = req_actor(req);

@@ -144,6 +144,8 @@ static void test_create_invalid(void **state)
 		{AS_EMPLOYEE, "GET", rel_of_other, NULL, 404, "error", "not_found"},
 		{AS_EMPLOYEE, "PATCH", rel_of_other, "{\"name\":\"Mine now\"}", 404, "error",
 		 "not_found"},
+		/* with a bad body too: 404, not a 422 that says it does not exist */
+		{AS_EMPLOYEE, "PATCH", rel_of_other, "{\"owner_id\":-1}", 404, "error", "not_found"},
 		{AS_EMPLOYEE, "POST", "/api/v1/relations/999999/archive", NULL, 404, "error",
 		 "not_found"},
 		{AS_EMPLOYEE, "GET", "/api/v1/relations/abc", NULL, 404, "error", "not_found"},

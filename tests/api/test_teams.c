@@ -168,6 +168,9 @@ static void test_update(void **state)
 		{AS_MANAGER, "PATCH", one, "{\"name\":\"\"}", 422, "fields.name",
 		 "Dit veld is verplicht."},
 		{AS_MANAGER, "PATCH", one, "{\"name\":null}", 422, "fields.name", NULL},
+		/* no such team: 404, not a 422 whose message says so */
+		{AS_MANAGER, "PATCH", "/api/v1/teams/999", "{\"name\":\"\"}", 404, "error",
+		 "not_found"},
 		{AS_MANAGER, "PATCH", one, "{\"name\":\"Sales\"}", 409, "fields.name",
 		 "Er bestaat al een team met deze naam."},
 		{AS_MANAGER, "PATCH", one, "{\"name\":\"Sales\"}", 409, "error", "conflict"},
@@ -221,6 +224,8 @@ static void test_members(void **state)
 		{AS_MANAGER, "POST", "/api/v1/teams/999/members", "{\"user_id\":1}", 404, "error",
 		 "not_found"},
 		{AS_MANAGER, "POST", members, "{\"user_id\":-1}", 422, "fields.user_id", NULL},
+		/* no such team: 404, not a 422 whose message says so */
+		{AS_MANAGER, "POST", "/api/v1/teams/999/members", "{}", 404, "error", "not_found"},
 		{AS_EMPLOYEE, "POST", members, "{\"user_id\":1}", 403, "error", "forbidden"},
 		{AS_MANAGER, "DELETE", m1, NULL, 204, NULL, NULL},
 		{AS_MANAGER, "DELETE", m1, NULL, 404, "error", "not_found"},
