@@ -102,7 +102,7 @@ int api_outbox_test(struct req *req, struct resp *resp)
 	if (rc)
 		goto out;
 	struct mail_msg m = {
-		.to = {.addr = req->who.email, .name = req->who.name},
+		.to = {.addr = req->who.email, .name = mail_display_name(req->who.name)},
 		.subject = i18n_text(cat, req->lang, "outbox.test_subject"),
 		.text = i18n_text(cat, req->lang, "outbox.test_text"),
 		.html = buf_str(&html),

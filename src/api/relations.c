@@ -247,6 +247,8 @@ static void read_in(struct input *in, bool create, struct relation_in *r)
 	r->parent_id = r->owner_id = -1;
 	if (create)
 		r->kind = in_enum(in, "kind", IN_REQUIRED, kinds);
+	else /* a kind stays what it is; one sent anyway must still be a kind */
+		in_enum(in, "kind", 0, kinds);
 	r->type = in_enum(in, "type", 0, types);
 	r->name = in_has(in, "name") ? in_text(in, "name", 0, 200) : NULL;
 	r->given_name = in_has(in, "given_name") ? in_text(in, "given_name", 0, 100) : NULL;

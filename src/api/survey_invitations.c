@@ -22,6 +22,8 @@
 #include "http/input.h"
 #include "util/jx.h"
 
+#define FORM_IDS_MAX 400 /* the domain's limit on explicit people per wave */
+
 static const char *const rel_types[] = {"customer", "prospect", "supplier", "partner", NULL};
 
 void api_survey_send_data(struct req *req, json_t *s)
@@ -44,7 +46,7 @@ int api_survey_invitations_create(struct req *req, struct resp *resp)
 {
 	struct input in;
 	int64_t id = 0;
-	json_t *types = NULL, *tags = NULL, *res = NULL;
+	json_t *types = NULL, *tags = NULL, *res = NULL, *ids = NULL;
 	int rc = input_begin_id(req, &in, "id", &id, "error.survey_not_found");
 	if (rc)
 		goto out;
@@ -52,9 +54,20 @@ int api_survey_invitations_create(struct req *req, struct resp *resp)
 	tags = api_survey_tags_read(&in, "tags");
 	const char *owner = in.typed ? NULL : jx_str(in.src, "owner_id");
 	int64_t owner_id = owner && !*owner ? 0 : in_int(&in, "owner_id", 0, 1, INT64_MAX, 0);
-	json_t *ids = in.typed ? json_object_get(in.src, "relation_ids") : NULL;
-	if (in.typed && json_is_null(ids))
+	ids = in.typed ? json_incref(json_object_get(in.src, "relation_ids")) : NULL;
+	if (in.typed && json_is_null(ids)) {
+		json_decref(ids);
 		ids = NULL;
+	} else if (!in.typed && in_has(&in, "relation_ids")) {
+		/* a form's ids: explicit people, never "everyone" when they are bad */
+		int64_t v[FORM_IDS_MAX];
+		size_t n = in_ids(&in, "relation_ids", v, FORM_IDS_MAX);
+		if (n == 0)
+			in_error(&in, "relation_ids", "error.survey_relation_ids");
+		ids = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(ids, json_integer(v[i]));
+	}
 	if (!input_ok(&in)) {
 		rc = input_fail(&in, resp);
 		invitations_page(req, resp, id);
@@ -81,6 +94,7 @@ int api_survey_invitations_create(struct req *req, struct resp *resp)
 out:
 	json_decref(types);
 	json_decref(tags);
+	json_decref(ids);
 	json_decref(res);
 	input_end(&in);
 	return rc;

@@ -48,7 +48,8 @@ static void read_options(struct req *req, struct input *in, struct vcard_import_
 	opt->skip_invalid = in_bool(in, "skip_invalid", false);
 	const char *dup = in_enum(in, "on_duplicate", 0, on_duplicate);
 	opt->update = dup && !strcmp(dup, "update");
-	*upload_id = in_int(in, "upload_id", 0, 1, INT64_MAX, 0);
+	/* JSON has no file: its upload_id is the only way to name one */
+	*upload_id = in_int(in, "upload_id", in->typed ? IN_REQUIRED : 0, 1, INT64_MAX, 0);
 	json_t *v = in->values;
 	jx_set_str(v, "on_duplicate", opt->update ? "update" : "skip");
 	jx_set_bool(v, "skip_invalid", opt->skip_invalid);

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Parses a request body by its Content-Type: JSON into req->json,
- * urlencoded and multipart forms into req->form and req->files; a file
- * sent as the body itself (CSV or vCard types) stays in req->body for R_RAW
- * routes. Anything else with a body is a 415; a body over the route's cap
- * is a 413. */
+/* Parses a request body by its Content-Type: JSON (an object, else a 400)
+ * into req->json, urlencoded and multipart forms into req->form and
+ * req->files; a file sent as the body itself (CSV or vCard types) stays in
+ * req->body for R_RAW routes. Anything else with a body is a 415; a body
+ * over the route's cap is a 413. */
 #include <stdbool.h>
 #include <string.h>
 
@@ -50,6 +50,11 @@ int body_parse(struct app *app, struct req *req)
 			return brug_failf(err, BRUG_EINVAL, "error.json", NULL,
 					  "invalid JSON at line %d, column %d: %s", je.line, je.column,
 					  je.text);
+		/* every route takes an object; one that reads no body must not
+		 * take anything else as if it were fine */
+		if (!json_is_object(req->json))
+			return brug_failf(err, BRUG_EINVAL, "error.json_not_object", NULL,
+					  "the JSON body must be an object");
 		return 0;
 	}
 	if (strcmp(t.mime, "application/x-www-form-urlencoded") == 0)

@@ -55,7 +55,8 @@ static int queue_mail(struct job_ctx *c, json_t *n, int64_t id)
 	if (!rc)
 		rc = render(env, "mail_case_html", NULL, t, n, &html, &err);
 	if (!rc) {
-		struct mail_msg m = {.to = {.addr = jx_str(n, "to"), .name = jx_str(n, "assignee_name")},
+		struct mail_msg m = {.to = {.addr = jx_str(n, "to"),
+					    .name = mail_display_name(jx_str(n, "assignee_name"))},
 				     .subject = buf_str(&subject),
 				     .text = buf_str(&text),
 				     .html = buf_str(&html)};

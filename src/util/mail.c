@@ -108,6 +108,12 @@ static int text_check(const char *s, size_t max, bool no_angle, const char *fiel
 	return 0;
 }
 
+const char *mail_display_name(const char *name)
+{
+	struct brug_err err = {0};
+	return name && *name && !text_check(name, MAIL_NAME_MAX, true, "name", &err) ? name : NULL;
+}
+
 static int addr_check(const char *addr, const char *field, struct brug_err *err)
 {
 	if (!mail_address_ok(addr))

@@ -80,6 +80,10 @@ enum mail_word_enc {
  * controls, '<', '>' or anything else that could leave a header. NULL is
  * false. Thread-safe. */
 bool mail_address_ok(const char *addr);
+/* name when it can be a mailbox's display name (see struct mail_addr),
+ * else NULL: a person's name may hold '<' or '>', and the mail then goes
+ * to the bare address rather than not at all. */
+const char *mail_display_name(const char *name);
 
 /* Appends the n bytes of UTF-8 at s to out as RFC 2047 encoded-words
  * (charset utf-8) that are safe in any header, display names included:

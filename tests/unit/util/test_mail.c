@@ -729,6 +729,19 @@ static void test_random_message_id(void **state)
 	free(b);
 }
 
+/* A name mail_build cannot carry is left out, so the mail still goes. */
+static void test_display_name(void **state)
+{
+	(void)state;
+	assert_string_equal(mail_display_name("Jan \"JJ\" de Vries, B.V."),
+			    "Jan \"JJ\" de Vries, B.V.");
+	assert_null(mail_display_name("Eve <eve@evil.example>"));
+	assert_null(mail_display_name("Eve\r\nBcc: x@evil.example"));
+	assert_null(mail_display_name("\xff"));
+	assert_null(mail_display_name(""));
+	assert_null(mail_display_name(NULL));
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "--write") == 0)
@@ -750,6 +763,7 @@ int main(int argc, char **argv)
 	        cmocka_unit_test(test_encode_header_word),
 	        cmocka_unit_test(test_dates),
 	        cmocka_unit_test(test_random_message_id),
+	        cmocka_unit_test(test_display_name),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
