@@ -228,8 +228,15 @@ static int lite_query(struct db *db, struct db_rows **out, const char *sql,
 		db_read_end(&l->base);
 	}
 	/* a write on its own queues for the file like a transaction */
-	r->gated = !l->in_tx && !l->gated && !sqlite3_stmt_readonly(r->stmt) &&
-		   sqlite_gate_enter(l->gate);
+	r->gated = false;
+	if (!l->in_tx && !l->gated && !sqlite3_stmt_readonly(r->stmt)) {
+		int g = sqlite_gate_enter(l->gate, BUSY_TIMEOUT_MS);
+		if (g < 0) {
+			lite_ops.rows_free(&r->base);
+			return map_error(l, SQLITE_BUSY, sql);
+		}
+		r->gated = g > 0;
+	}
 	rc = bind_args(l, r->stmt, sql, args, n);
 	if (rc) {
 		lite_ops.rows_free(&r->base);
@@ -338,8 +345,12 @@ static int lite_tx(struct db *db, const char *verb)
 		gate_check(l);
 		return strcmp(verb, "COMMIT") == 0 ? BRUG_ECONFLICT : 0;
 	}
-	if (begin && !l->gated)
-		l->gated = sqlite_gate_enter(l->gate);
+	if (begin && !l->gated) {
+		int g = sqlite_gate_enter(l->gate, BUSY_TIMEOUT_MS);
+		if (g < 0)
+			return map_error(l, SQLITE_BUSY, "BEGIN IMMEDIATE");
+		l->gated = g > 0;
+	}
 	int rc = db_exec(db, begin ? "BEGIN IMMEDIATE" : verb, DB_NOARGS);
 	l->lost = 0;
 	l->in_tx = !sqlite3_get_autocommit(l->h);

@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "util/xmalloc.h"
 
@@ -63,15 +64,26 @@ void sqlite_gate_put(struct sqlite_gate *g)
 	pthread_mutex_unlock(&gates_lock);
 }
 
-bool sqlite_gate_enter(struct sqlite_gate *g)
+int sqlite_gate_enter(struct sqlite_gate *g, int timeout_ms)
 {
 	/* only this thread ever stores its own address, so the comparison
 	 * cannot be raced into a wrong "yes" */
 	if (!g || atomic_load_explicit(&g->owner, memory_order_relaxed) == &this_thread)
-		return false;
-	pthread_mutex_lock(&g->mutex);
+		return 0;
+	if (pthread_mutex_trylock(&g->mutex) != 0) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += timeout_ms / 1000;
+		until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		if (pthread_mutex_timedlock(&g->mutex, &until) != 0)
+			return -1;
+	}
 	atomic_store_explicit(&g->owner, &this_thread, memory_order_relaxed);
-	return true;
+	return 1;
 }
 
 void sqlite_gate_leave(struct sqlite_gate *g)

@@ -10,8 +10,6 @@
 #ifndef BRUG_DB_SQLITE_GATE_H
 #define BRUG_DB_SQLITE_GATE_H
 
-#include <stdbool.h>
-
 struct sqlite_gate;
 
 /* The gate of the database file at path (an existing file; the same file
@@ -23,11 +21,13 @@ struct sqlite_gate *sqlite_gate_get(const char *path);
 /* Gives back what sqlite_gate_get gave (NULL: nothing). Thread-safe. */
 void sqlite_gate_put(struct sqlite_gate *g);
 
-/* Waits until no other thread of this process writes through g, and
- * returns true: the caller then holds g and must sqlite_gate_leave it.
- * False (nothing to leave) for g NULL or when the calling thread already
- * holds g through another connection: waiting would wait for itself. */
-bool sqlite_gate_enter(struct sqlite_gate *g);
+/* Waits at most timeout_ms until no other thread of this process writes
+ * through g. 1: the caller now holds g and must sqlite_gate_leave it. 0:
+ * nothing to hold (g NULL, or the calling thread holds g already through
+ * another connection: waiting would wait for itself). -1: the wait timed
+ * out (another writer holds it that long, e.g. itself waiting for another
+ * process), as SQLite's busy timeout would. */
+int sqlite_gate_enter(struct sqlite_gate *g, int timeout_ms);
 
 /* Lets the next writer in. Only by the thread that entered. */
 void sqlite_gate_leave(struct sqlite_gate *g);

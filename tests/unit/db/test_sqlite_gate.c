@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Tests for src/db/sqlite_gate.c: one gate per file whatever the path, a
- * second thread waits at the gate until the first leaves, a thread never
- * waits for itself, and through db_sqlite.c: the threads of one process
+ * second thread waits at the gate until the first leaves (at most the
+ * time it is given), a thread never waits for itself, and through db_sqlite.c: the threads of one process
  * writing to one file never reach SQLite's busy handler, so they succeed
  * even with the busy timeout at 0, and lose no update. */
 #include <pthread.h>
@@ -68,7 +68,7 @@ static void test_one_gate_per_file(void **state)
 	assert_ptr_not_equal(a, b);
 	assert_null(sqlite_gate_get(""));
 	assert_null(sqlite_gate_get(NULL));
-	assert_false(sqlite_gate_enter(NULL));
+	assert_int_equal(sqlite_gate_enter(NULL, 10), 0);
 	sqlite_gate_put(a);
 	sqlite_gate_put(link);
 	sqlite_gate_put(b);
@@ -77,13 +77,16 @@ static void test_one_gate_per_file(void **state)
 
 struct waiter {
 	struct sqlite_gate *g;
+	int timeout_ms;
 	atomic_bool inside;
+	int got;
 };
 
 static void *wait_at_gate(void *arg)
 {
 	struct waiter *w = arg;
-	if (sqlite_gate_enter(w->g)) {
+	w->got = sqlite_gate_enter(w->g, w->timeout_ms);
+	if (w->got == 1) {
 		atomic_store(&w->inside, true);
 		sqlite_gate_leave(w->g);
 	}
@@ -94,10 +97,10 @@ static void test_second_thread_waits(void **state)
 {
 	struct dir *d = *state;
 	touch(d->a);
-	struct waiter w = {.g = sqlite_gate_get(d->a)};
-	assert_true(sqlite_gate_enter(w.g));
+	struct waiter w = {.g = sqlite_gate_get(d->a), .timeout_ms = 60000};
+	assert_int_equal(sqlite_gate_enter(w.g, 10), 1);
 	/* the holder itself is never made to wait for itself */
-	assert_false(sqlite_gate_enter(w.g));
+	assert_int_equal(sqlite_gate_enter(w.g, 10), 0);
 	pthread_t t;
 	assert_int_equal(pthread_create(&t, NULL, wait_at_gate, &w), 0);
 	usleep(100 * 1000);
@@ -105,6 +108,28 @@ static void test_second_thread_waits(void **state)
 	sqlite_gate_leave(w.g);
 	pthread_join(t, NULL);
 	assert_true(atomic_load(&w.inside));
+	sqlite_gate_put(w.g);
+}
+
+/* A writer held up (by another process's lock, say) does not hold the
+ * rest of the process for longer than the busy timeout: they give up as
+ * SQLite would. */
+static void test_wait_is_bounded(void **state)
+{
+	struct dir *d = *state;
+	touch(d->a);
+	struct waiter w = {.g = sqlite_gate_get(d->a), .timeout_ms = 200};
+	assert_int_equal(sqlite_gate_enter(w.g, 10), 1);
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, wait_at_gate, &w), 0);
+	pthread_join(t, NULL);
+	assert_int_equal(w.got, -1);
+	assert_false(atomic_load(&w.inside));
+	sqlite_gate_leave(w.g);
+	w.timeout_ms = 200;
+	assert_int_equal(pthread_create(&t, NULL, wait_at_gate, &w), 0);
+	pthread_join(t, NULL);
+	assert_int_equal(w.got, 1);
 	sqlite_gate_put(w.g);
 }
 
@@ -166,6 +191,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_one_gate_per_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_second_thread_waits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wait_is_bounded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_threads_write_without_busy_waits, setup,
 						teardown),
 	};
