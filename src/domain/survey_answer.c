@@ -637,7 +637,8 @@ static int save_locked(struct db *db, int64_t invitation, const json_t *answers,
 	if ((rc = questions_get(db, &v, &all)) ||
 	    (rc = answers_load(db, v.org, invitation, &before)))
 		goto out;
-	after = json_deep_copy(before);
+	/* apply_answers replaces or removes members, never changes one */
+	after = json_copy(before);
 	if ((rc = apply_answers(db, v.org, all, answers, after, &res->changed, err)))
 		goto out;
 	const char *missing = complete ? missing_required(all, after) : NULL;

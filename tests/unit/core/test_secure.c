@@ -172,6 +172,15 @@ static void test_mac(void **state)
 	key[0] ^= 1;
 	secure_mac_b64(key, "hello world", 11, out);
 	assert_string_not_equal(out, "QRuaUehWXh_HlkOypsRnL0o8Plc8M9CZWgh0jLYSjo4");
+	char other[44];
+	memcpy(other, out, sizeof(out));
+	/* and back: the keyed state kept between calls follows the key */
+	key[0] ^= 1;
+	secure_mac_b64(key, "hello world", 11, out);
+	assert_string_equal(out, "QRuaUehWXh_HlkOypsRnL0o8Plc8M9CZWgh0jLYSjo4");
+	key[0] ^= 1;
+	secure_mac_b64(key, "hello world", 11, out);
+	assert_string_equal(out, other);
 }
 
 static void test_equal(void **state)
