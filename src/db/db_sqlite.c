@@ -20,6 +20,17 @@
 #define CACHE_SIZE 96
 #define BUSY_TIMEOUT_MS 5000
 
+/* How long a connection waits for another's write lock: 5 s, or
+ * BRUG_SQLITE_BUSY_MS (the valgrind test setup runs everything some fifty
+ * times slower, so a lock is held longer than 5 s there). */
+static int busy_timeout_ms(void)
+{
+	const char *s = getenv("BRUG_SQLITE_BUSY_MS");
+	char *end = NULL;
+	long v = s ? strtol(s, &end, 10) : 0;
+	return s && *s && !*end && v > 0 && v <= 600000 ? (int)v : BUSY_TIMEOUT_MS;
+}
+
 struct lite_rows {
 	struct db_rows base;
 	struct lite *owner;
@@ -354,7 +365,7 @@ static int lite_backup(struct db *db, const char *path, struct brug_err *err)
 				sqlite3_errstr(c));
 		goto out;
 	}
-	sqlite3_busy_timeout(dst, BUSY_TIMEOUT_MS);
+	sqlite3_busy_timeout(dst, busy_timeout_ms());
 	/* One step copies everything under one read transaction, so the copy
 	 * is a consistent snapshot; WAL lets writers go on meanwhile. */
 	sqlite3_backup *b = sqlite3_backup_init(dst, "main", l->h, "main");
@@ -444,7 +455,7 @@ int db_sqlite_open(const char *path, struct db **out, struct brug_err *err)
 		free(l);
 		return rc;
 	}
-	sqlite3_busy_timeout(l->h, BUSY_TIMEOUT_MS);
+	sqlite3_busy_timeout(l->h, busy_timeout_ms());
 	sqlite3_extended_result_codes(l->h, 1);
 	/* WAL: readers never block the writer. synchronous=NORMAL is durable
 	 * against a crash of the process (the case that matters for a
