@@ -10,16 +10,20 @@
 #                 a million interactions per backend (bench/run.sh: BENCH_SEARCH_N) and
 #                 survey results over ten million answers (BENCH_ANSWERS_N)
 #   make fuzz     run every fuzz target for FUZZ_SECONDS (default 300) each
+#   make test-valgrind  the unit and API suites under valgrind (memcheck: no
+#                 errors, no definite or indirect leaks) in a build without
+#                 sanitizers, on SQLite and PostgreSQL
 
 BUILD      ?= build
 TEST_BUILD ?= build-test
 BENCH_BUILD ?= build-bench
+VALGRIND_BUILD ?= build-valgrind
 DB         ?= ./data/brug.db
 LISTEN     ?= 127.0.0.1:8080
 FUZZ_SECONDS ?= 300
 MESON_TEST_ARGS ?=
 
-.PHONY: all run test bench fuzz clean deps test-deps
+.PHONY: all run test bench fuzz clean deps test-deps test-valgrind
 
 all:
 	@scripts/deps.sh build
@@ -54,5 +58,12 @@ fuzz: test-deps $(TEST_BUILD)/build.ninja
 		tests/fuzz/run.sh $$t tests/fuzz/corpus/$$n $(FUZZ_SECONDS) || exit 1; \
 	done
 
+$(VALGRIND_BUILD)/build.ninja:
+	meson setup $(VALGRIND_BUILD) -Dbuildtype=debugoptimized
+
+test-valgrind: test-deps $(VALGRIND_BUILD)/build.ninja
+	ninja -C $(VALGRIND_BUILD)
+	scripts/test.sh $(VALGRIND_BUILD) --setup valgrind --suite unit --suite api --no-suite script $(MESON_TEST_ARGS)
+
 clean:
-	rm -rf $(BUILD) $(TEST_BUILD) $(BENCH_BUILD)
+	rm -rf $(BUILD) $(TEST_BUILD) $(BENCH_BUILD) $(VALGRIND_BUILD)

@@ -3,8 +3,9 @@
 # Prints the last line CI reads: "N passed, N failed" over every test of the
 # last `meson test` run in BUILD (from its JSON log), with the failed names.
 set -eu
-log=${1:-build-test}/meson-logs/testlog.json
-if [ ! -f "$log" ]; then
+# the newest log: testlog.json, or testlog-<setup>.json after --setup
+log=$(ls -t "${1:-build-test}"/meson-logs/testlog*.json 2>/dev/null | head -n 1)
+if [ -z "$log" ] || [ ! -f "$log" ]; then
 	echo "0 passed, 1 failed (no test log: the build failed)"
 	exit 0
 fi

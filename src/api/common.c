@@ -120,6 +120,11 @@ bool api_parse_time(const struct req *req, const char *s, int64_t *ms)
 	} else {
 		return false;
 	}
+	/* sscanf's %d also takes a sign or spaces: only digits between the marks */
+	if (strspn(s, "0123456789") != 4 || strspn(s + 5, "0123456789") != 2 ||
+	    strspn(s + 8, "0123456789") != 2 || strspn(s + 11, "0123456789") != 2 ||
+	    strspn(s + 14, "0123456789") != 2 || (n == 19 && strspn(s + 17, "0123456789") != 2))
+		return false;
 	if (s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || y < 1900 || y > 2999 ||
 	    mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59 || h < 0 ||
 	    mi < 0 || sec < 0)

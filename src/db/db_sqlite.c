@@ -26,6 +26,17 @@
 /* db-max-mb: the size limit of every connection opened from now on */
 static _Atomic int64_t max_mb;
 
+/* How long a connection waits for another's write lock: 5 s, or
+ * BRUG_SQLITE_BUSY_MS (the valgrind test setup runs everything some fifty
+ * times slower, so a lock is held longer than 5 s there). */
+static int busy_timeout_ms(void)
+{
+	const char *s = getenv("BRUG_SQLITE_BUSY_MS");
+	char *end = NULL;
+	long v = s ? strtol(s, &end, 10) : 0;
+	return s && *s && !*end && v > 0 && v <= 600000 ? (int)v : BUSY_TIMEOUT_MS;
+}
+
 struct lite_rows {
 	struct db_rows base;
 	struct lite *owner;
@@ -51,6 +62,7 @@ struct lite {
 	bool in_tx;   /* SQLite has our BEGIN open */
 	int lost;     /* the error on which SQLite ended that transaction itself, or 0 */
 	struct sqlite_gate *gate; /* the file's writers' queue, or NULL */
+	int busy_ms;              /* how long a writer waits for the lock */
 	bool gated;               /* this connection's transaction holds the gate */
 };
 
@@ -230,7 +242,7 @@ static int lite_query(struct db *db, struct db_rows **out, const char *sql,
 	/* a write on its own queues for the file like a transaction */
 	r->gated = false;
 	if (!l->in_tx && !l->gated && !sqlite3_stmt_readonly(r->stmt)) {
-		int g = sqlite_gate_enter(l->gate, BUSY_TIMEOUT_MS);
+		int g = sqlite_gate_enter(l->gate, l->busy_ms);
 		if (g < 0) {
 			lite_ops.rows_free(&r->base);
 			return map_error(l, SQLITE_BUSY, sql);
@@ -346,7 +358,7 @@ static int lite_tx(struct db *db, const char *verb)
 		return strcmp(verb, "COMMIT") == 0 ? BRUG_ECONFLICT : 0;
 	}
 	if (begin && !l->gated) {
-		int g = sqlite_gate_enter(l->gate, BUSY_TIMEOUT_MS);
+		int g = sqlite_gate_enter(l->gate, l->busy_ms);
 		if (g < 0)
 			return map_error(l, SQLITE_BUSY, "BEGIN IMMEDIATE");
 		l->gated = g > 0;
@@ -395,7 +407,7 @@ static int lite_backup(struct db *db, const char *path, struct brug_err *err)
 				sqlite3_errstr(c));
 		goto out;
 	}
-	sqlite3_busy_timeout(dst, BUSY_TIMEOUT_MS);
+	sqlite3_busy_timeout(dst, busy_timeout_ms());
 	/* One step copies everything under one read transaction, so the copy
 	 * is a consistent snapshot; WAL lets writers go on meanwhile. */
 	sqlite3_backup *b = sqlite3_backup_init(dst, "main", l->h, "main");
@@ -515,7 +527,8 @@ int db_sqlite_open(const char *path, struct db **out, struct brug_err *err)
 		free(l);
 		return rc;
 	}
-	sqlite3_busy_timeout(l->h, BUSY_TIMEOUT_MS);
+	l->busy_ms = busy_timeout_ms();
+	sqlite3_busy_timeout(l->h, l->busy_ms);
 	sqlite3_extended_result_codes(l->h, 1);
 	/* WAL: readers never block the writer. synchronous=NORMAL is durable
 	 * against a crash of the process (the case that matters for a

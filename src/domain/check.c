@@ -20,12 +20,25 @@ bool check_text(const char *s, size_t max, bool multiline)
 	return true;
 }
 
+/* A number of exactly n digits (sscanf's %d would also take a sign or
+ * leading spaces: "2024-+1-01" was a date). */
+static bool digits(const char *s, size_t n, int *out)
+{
+	int v = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
 bool check_date(const char *s, int min_year, int max_year)
 {
 	int y, m, d;
-	char tail;
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
-	    sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+	if (strlen(s) != 10 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &m) ||
+	    s[7] != '-' || !digits(s + 8, 2, &d))
 		return false;
 	static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;

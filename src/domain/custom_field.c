@@ -140,7 +140,10 @@ char *custom_field_stored(const json_t *field, const json_t *v)
 		if (json_is_number(v)) {
 			x = json_number_value(v);
 		} else if (json_is_string(v)) {
-			/* a form's number, with a Dutch decimal comma allowed */
+			/* a form's number, with a Dutch decimal comma allowed; one
+			 * longer than buf is refused, not cut to what fits */
+			if (strlen(json_string_value(v)) >= sizeof(buf))
+				return NULL;
 			snprintf(buf, sizeof(buf), "%s", json_string_value(v));
 			for (char *p = buf; *p; p++)
 				if (*p == ',')

@@ -83,6 +83,13 @@ static bool parse_start(const struct tz *zone, const char *s, int64_t *ms)
 {
 	int y, mo, d, h, mi, se;
 	char tail;
+	/* %d would also take a sign or spaces: digits only between the marks */
+	static const char shape[] = "dddd-dd-dd dd:dd:dd";
+	if (strlen(s) != sizeof(shape) - 1)
+		return false;
+	for (size_t i = 0; shape[i]; i++)
+		if (shape[i] == 'd' ? s[i] < '0' || s[i] > '9' : s[i] != shape[i])
+			return false;
 	if (sscanf(s, "%4d-%2d-%2d %2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &se, &tail) != 6 ||
 	    y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
 	    se > 60 || h < 0 || mi < 0 || se < 0)

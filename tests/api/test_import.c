@@ -648,6 +648,14 @@ static void test_cdr(void **state)
 	check_status(&r, 422);
 	check_json(&r, "rejected.0.code", "ragged");
 	result_free(&r);
+	/* found by reading for fuzz/cdr: sscanf took a sign for a digit */
+	char signed_start[sizeof(cdr)];
+	snprintf(signed_start, sizeof(signed_start), "%.*s", (int)(strchr(cdr, '\n') - cdr + 1), cdr);
+	memcpy(strstr(signed_start, "2026-03-02 09:15:00"), "2026-+3-02", 10);
+	send_csv(h, AS_EMPLOYEE, "/api/v1/interactions/import-cdr", signed_start, &r);
+	check_status(&r, 422);
+	check_json(&r, "rejected.0.code", "time");
+	result_free(&r);
 }
 
 /* The browser: upload, preview with the rejected row and its line, confirm

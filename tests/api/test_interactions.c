@@ -158,6 +158,10 @@ static void test_log_invalid(void **state)
 		{AS_EMPLOYEE, "POST", "/api/v1/interactions",
 		 "{\"person_id\":1,\"channel\":\"phone\",\"subject\":\"x\",\"occurred_at\":\"gisteren\"}",
 		 422, "fields.occurred_at", NULL},
+		/* found by fuzz/values: a sign where a digit belongs */
+		{AS_EMPLOYEE, "POST", "/api/v1/interactions",
+		 "{\"person_id\":1,\"channel\":\"phone\",\"subject\":\"x\",\"occurred_at\":\"2026-03-02T+9:15\"}",
+		 422, "fields.occurred_at", NULL},
 		{AS_EMPLOYEE, "POST", "/api/v1/interactions",
 		 "{\"person_id\":1,\"channel\":\"phone\",\"subject\":\"x\",\"duration_s\":-5}", 422,
 		 "fields.duration_s", NULL},
@@ -251,6 +255,11 @@ static void test_tasks(void **state)
 		{AS_EMPLOYEE, "POST", "/api/v1/tasks", "{\"title\":\"x\",\"due\":\"2026-02-30\"}", 422,
 		 "fields.due", NULL},
 		{AS_EMPLOYEE, "POST", "/api/v1/tasks", "{\"title\":\"x\",\"due\":\"morgen\"}", 422,
+		 "fields.due", NULL},
+		/* found by fuzz/values: sscanf took a sign or a space for a digit */
+		{AS_EMPLOYEE, "POST", "/api/v1/tasks", "{\"title\":\"x\",\"due\":\"2026-+3-01\"}", 422,
+		 "fields.due", NULL},
+		{AS_EMPLOYEE, "POST", "/api/v1/tasks", "{\"title\":\"x\",\"due\":\"2026-03- 1\"}", 422,
 		 "fields.due", NULL},
 		{AS_EMPLOYEE, "POST", "/api/v1/tasks", other_assignee, 422, "fields.assignee_id", NULL},
 		{AS_EMPLOYEE, "POST", "/api/v1/tasks", "{\"title\":\"x\",\"relation_id\":999999}", 422,

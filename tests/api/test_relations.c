@@ -361,6 +361,16 @@ static void test_custom_fields(void **state)
 		{AS_EMPLOYEE, "PATCH", path, "{\"custom\":{\"kleur\":\"rood\"}}", 422, "fields.custom",
 		 NULL},
 		{AS_EMPLOYEE, "PATCH", path, "{\"custom\":[1]}", 422, "fields.custom", NULL},
+		/* found by fuzz/values: a sign or a space in a date, and a number
+		 * longer than its buffer that was read as the part that fit (0) */
+		{AS_EMPLOYEE, "PATCH", path, "{\"custom\":{\"klant_sinds\":\"2024-+2-01\"}}", 422,
+		 "fields.custom", NULL},
+		{AS_EMPLOYEE, "PATCH", path, "{\"custom\":{\"klant_sinds\":\"+202-02-01\"}}", 422,
+		 "fields.custom", NULL},
+		{AS_EMPLOYEE, "PATCH", path,
+		 "{\"custom\":{\"medewerkers\":\"0.000000000000000000000000000000000000000000000000"
+		 "000000000000000000000000000000veel\"}}",
+		 422, "fields.custom", NULL},
 		/* nothing of that was stored */
 		{AS_EMPLOYEE, "GET", path, NULL, 200, "custom.contract", "goud"},
 		/* null clears one; the others stay */

@@ -461,7 +461,10 @@ static void test_large_wave(void **state)
 	json_decref(r);
 	assert_int_equal(jobs_of(f, "survey.invite"), 9000);
 	print_message("a wave of 10,000 people: %lld ms\n", (long long)ms);
-	assert_true(ms < 30000);
+	/* the valgrind test setup runs some fifty times slower and says so */
+	const char *slow = getenv("BRUG_TEST_TIME_FACTOR");
+	int64_t factor = slow ? strtoll(slow, NULL, 10) : 1;
+	assert_true(ms < 30000 * (factor > 1 ? factor : 1));
 }
 
 int main(void)
