@@ -113,7 +113,7 @@
 # not start, a row that does not answer as it should, wrk errors or answers
 # with another status mid-run, a failed transaction in an insert loop.
 #
-# The default sizes keep a run near 15 minutes on 2 cores; the issues'
+# The default sizes keep a run near 25 minutes on 2 shared cores; the issues'
 # sizes are BENCH_SEARCH_N=1000000 BENCH_IMPORT_N=1000000
 # BENCH_ANSWERS_N=10000000 (about an hour more, most of it seeding).
 # Settings (environment): BENCH_ROUNDS (3), BENCH_DURATION (5, seconds),
