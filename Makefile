@@ -6,9 +6,12 @@
 #   make run      build, create ./data/brug.db with a demo organisation, serve it
 #   make test     build with AddressSanitizer and UBSan (clang) and run every suite,
 #                 on SQLite and on a throwaway PostgreSQL cluster
-#   make bench    build optimised and print the benchmark table, then search over
-#                 a million interactions per backend (bench/run.sh: BENCH_SEARCH_N) and
-#                 survey results over ten million answers (BENCH_ANSWERS_N)
+#   make bench    build optimised and print the benchmark table (bench/run.sh): every
+#                 operation on SQLite and PostgreSQL against its in-run baseline; the
+#                 issues' sizes: BENCH_SEARCH_N=1000000 BENCH_IMPORT_N=1000000
+#                 BENCH_ANSWERS_N=10000000
+#   make soak     brug serve (optimised) under a mixed wrk load for SOAK_SECONDS (600):
+#                 no error responses, no memory growth (bench/soak.sh; SOAK_BACKEND=pg)
 #   make fuzz     run every fuzz target for FUZZ_SECONDS (default 300) each
 #   make test-valgrind  the unit and API suites under valgrind (memcheck: no
 #                 errors, no definite or indirect leaks) in a build without
@@ -23,7 +26,7 @@ LISTEN     ?= 127.0.0.1:8080
 FUZZ_SECONDS ?= 300
 MESON_TEST_ARGS ?=
 
-.PHONY: all run test bench fuzz clean deps test-deps test-valgrind
+.PHONY: all run test bench soak fuzz clean deps test-deps test-valgrind
 
 all:
 	@scripts/deps.sh build
@@ -50,6 +53,12 @@ bench:
 	@[ -f $(BENCH_BUILD)/build.ninja ] || meson setup $(BENCH_BUILD) -Dbuildtype=release -Dtests=false
 	ninja -C $(BENCH_BUILD)
 	bench/run.sh $(BENCH_BUILD)
+
+soak:
+	@scripts/deps.sh bench
+	@[ -f $(BENCH_BUILD)/build.ninja ] || meson setup $(BENCH_BUILD) -Dbuildtype=release -Dtests=false
+	ninja -C $(BENCH_BUILD)
+	bench/soak.sh $(BENCH_BUILD)
 
 fuzz: test-deps $(TEST_BUILD)/build.ninja
 	ninja -C $(TEST_BUILD)

@@ -7,7 +7,9 @@
  *   bench_crm search DB_URL N Q   seeds one organisation with N interactions
  *                                 (and their search terms) and times Q
  *                                 searches; prints p50, p95, p99 (wall
- *                                 clock and CPU), also per shape of query
+ *                                 clock and CPU), also per shape of query,
+ *                                 and of the baseline: one index probe of
+ *                                 20 entries per query (time_baseline)
  *   bench_crm timeline DB_URL N   gives one relation N timeline items and
  *                                 prints its id (for a wrk row)
  *   bench_crm answers DB_URL N    makes an active survey from the
@@ -320,6 +322,45 @@ static uint64_t ids_hash(json_t *out)
 	return h;
 }
 
+/* The search row's baseline: for each of the same q queries, one B-tree
+ * seek into search_terms at the query's first term (as textfold_terms
+ * makes it) and 20 index entries read; the least a search of 20 results
+ * can do, in plain SQL on the same data. Prints "BENCH search_base". */
+static int time_baseline(struct db *db, int64_t org, int q)
+{
+	static const char *const probe =
+		"SELECT object_id FROM search_terms WHERE org_id = ? AND object_kind = 'interaction'"
+		" AND term >= ? ORDER BY term, object_id LIMIT 20";
+	double *ms = calloc((size_t)q, sizeof(double));
+	int rc = 0;
+	int64_t got = 0;
+	seed = 88172645463325252ULL;
+	for (int i = 0; !rc && i < q; i++) {
+		char query[200];
+		make_query(i % 4, query, sizeof(query));
+		struct textfold_terms *t = textfold_terms(query, strlen(query));
+		const char *term = t && t->n ? t->v[0] : "";
+		struct db_rows *r = NULL;
+		int64_t t0 = clock_mono_ns();
+		rc = db_query(db, &r, probe, DB_ARGS(DB_I(org), DB_T(term)));
+		int more = 0;
+		while (!rc && (more = db_next(r)) == 1)
+			got++;
+		if (!rc && more < 0)
+			rc = more;
+		ms[i] = (double)(clock_mono_ns() - t0) / 1e6;
+		db_rows_free(r);
+		textfold_terms_free(t);
+	}
+	if (!rc) {
+		printf("BENCH search_base queries=%d rows_per_query=%.1f", q, (double)got / q);
+		print_pct("", ms, (size_t)q);
+		printf("\n");
+	}
+	free(ms);
+	return rc;
+}
+
 /* Times q searches (limit 20, as the search page asks) and prints one
  * BENCH line: wall-clock percentiles, the CPU time per search (cpu_ns),
  * and one line per shape of query. The queries are the same in every
@@ -384,6 +425,8 @@ static int cmd_search(const char *url, int64_t n, int q)
 		return fail("seeding", rc);
 	}
 	rc = time_searches(db, org, n, q);
+	if (!rc)
+		rc = time_baseline(db, org, q);
 	db_close(db);
 	return rc ? fail("a search", rc) : 0;
 }

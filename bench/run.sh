@@ -1,7 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
 # `make bench`: measures brug against baselines measured in the same run
-# and prints one table: reads against a minimal libmicrohttpd server
+# and ends with ONE table of every operation (table_print): answer
+# submission, API reads (GET /api/v1/me, a list), the dashboard (page and
+# in-process at BENCH_ANSWERS_N answers), search, import, the relation
+# page; throughput or p50/p95/p99, peak RSS, the baseline and the ratio
+# to it, the issues' targets with PASS/FAIL; on SQLite and PostgreSQL.
+# Before it, the detailed sections it is made from: reads against a minimal libmicrohttpd server
 # (bench/minimal.c), writes against a bare insert loop on the same database
 # engine (bench/sqlite_insert.c, bench/pg_insert.c), survey answers through
 # the public page against a bare libmicrohttpd + SQLite server that inserts
@@ -51,7 +56,7 @@
 # table's header shows the settings that matter for writes. brug and the
 # libpq loop write to two databases of the same cluster.
 #
-# The figures: req/s is the median over the rounds; p50 and p99 are wrk's
+# The figures: req/s is the median over the rounds; p50, p95 and p99 are wrk's
 # latency percentiles (median over the rounds); peak RSS is the server's
 # VmHWM, reset before each run of the row (max over the rounds); ratio is
 # the median over the rounds of (row req/s / baseline req/s in the same
@@ -74,8 +79,12 @@
 # typed, a four-letter prefix, three words), 20 results each as the search
 # page asks. It prints p50/p95/p99 per backend and per shape, wall clock,
 # and the CPU time per search (the bench process's, plus its PostgreSQL
-# server process's), against the target p95 <= 20 ms. Seeding a million
-# interactions takes minutes per backend.
+# server process's), against the target p95 <= 20 ms. Its baseline: for
+# the same queries, one index probe of 20 search_terms entries in plain
+# SQL (the least a search of 20 results reads). Seeding a million
+# interactions takes minutes per backend. The import also runs on
+# PostgreSQL (no bare baseline there); peak RSS of the in-process
+# programs and of brug import is /usr/bin/time's maximum resident set.
 # The answer rows: bench_crm answers makes an active NPS survey and
 # BENCH_ANSWER_N sent invitations in brug's database and prints their
 # tokens; each request posts the answer form (a.nps=9 and an open answer
@@ -104,15 +113,18 @@
 # not start, a row that does not answer as it should, wrk errors or answers
 # with another status mid-run, a failed transaction in an insert loop.
 #
-# Settings (environment): BENCH_ROUNDS (3), BENCH_DURATION (10, seconds),
+# The default sizes keep a run near 25 minutes on 2 shared cores; the issues'
+# sizes are BENCH_SEARCH_N=1000000 BENCH_IMPORT_N=1000000
+# BENCH_ANSWERS_N=10000000 (about an hour more, most of it seeding).
+# Settings (environment): BENCH_ROUNDS (3), BENCH_DURATION (5, seconds),
 # BENCH_WARMUP (3, seconds per row), BENCH_THREADS (2, wrk threads),
 # BENCH_CONNECTIONS (64), BENCH_BACKENDS ("sqlite pg"), BENCH_ROWS (an ERE:
 # run only rows whose NAME matches, plus their baselines), BENCH_RAW (a
 # folder to keep the raw per-run results in, for comparing runs),
 # BENCH_SECTIONS ("table crm": which parts run; "crm" alone skips the
-# table), BENCH_SEARCH_N (1000000), BENCH_SEARCH_Q (2000), BENCH_IMPORT_N
-# (1000000, rows of the import benchmark; 0 skips it), BENCH_ANSWERS_N
-# (10000000, survey answers of the results benchmark; 0 skips it),
+# table), BENCH_SEARCH_N (100000), BENCH_SEARCH_Q (2000), BENCH_IMPORT_N
+# (100000, rows of the import benchmark; 0 skips it), BENCH_ANSWERS_N
+# (1000000, survey answers of the results benchmark; 0 skips it),
 # BENCH_RESULTS_Q (200 dashboard calls), BENCH_ANSWER_N (1000, invitations
 # the answer rows spread their requests over).
 # shellcheck disable=SC2317 # cleanup and backend_* are called indirectly
@@ -120,7 +132,7 @@ set -euo pipefail
 
 BUILD=${1:?usage: bench/run.sh BUILD_DIR}
 ROUNDS=${BENCH_ROUNDS:-3}
-DURATION=${BENCH_DURATION:-10}
+DURATION=${BENCH_DURATION:-5}
 WARMUP=${BENCH_WARMUP:-3}
 THREADS=${BENCH_THREADS:-2}
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
@@ -128,12 +140,12 @@ BACKENDS=${BENCH_BACKENDS:-sqlite pg}
 ONLY=${BENCH_ROWS:-}
 RAW=${BENCH_RAW:-}
 SECTIONS=${BENCH_SECTIONS:-table crm}
-SEARCH_N=${BENCH_SEARCH_N:-1000000}
+SEARCH_N=${BENCH_SEARCH_N:-100000}
 SEARCH_Q=${BENCH_SEARCH_Q:-2000}
 SEARCH_P95=20 # target: p95 of a search, in ms
-IMPORT_N=${BENCH_IMPORT_N:-1000000}
+IMPORT_N=${BENCH_IMPORT_N:-100000}
 IMPORT_TARGET=0.25 # target: import rows/s over the bare insert's
-ANSWERS_N=${BENCH_ANSWERS_N:-10000000}
+ANSWERS_N=${BENCH_ANSWERS_N:-1000000}
 RESULTS_Q=${BENCH_RESULTS_Q:-200}
 RESULTS_P95=10 # target: p95 of the results dashboard, in ms
 RESULTS=$BUILD/bench/bench_results
@@ -159,12 +171,15 @@ done
 command -v wrk >/dev/null || die "wrk is missing (scripts/deps.sh bench installs it)"
 command -v curl >/dev/null || die "curl is missing (scripts/deps.sh bench installs it)"
 command -v sqlite3 >/dev/null || die "sqlite3 is missing (scripts/deps.sh bench installs it)"
+[ -x /usr/bin/time ] || die "/usr/bin/time is missing (scripts/deps.sh bench installs it)"
 # a developer's BRUG_* settings (BRUG_CONFIG, BRUG_THREADS, ...) must not
 # change what is measured, nor must libpq's PG* ones (PGOPTIONS, ...)
 while read -r v; do unset "$v"; done < <(compgen -e | grep -E '^(BRUG_|PG)' || true)
 
 umask 077 # the files here are nobody else's business (see backend_pg)
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/brug-bench.XXXXXX")
+TABLE=$TMP/table.tsv # the one table's lines (table_print)
+: >"$TABLE"
 declare -A SERVER_PID=() SERVER_PORT=() SERVER_LOG=()
 WRK_PID=""  # wrk, or an insert loop, while one runs
 PG_DIR=""   # the PostgreSQL cluster, once one is started
@@ -382,6 +397,10 @@ rows_backend() {
 	local post="Content-Type: application/json"
 	bench_row "GET /healthz [$be]"           "@$srv/healthz"    ""           "$BASE" ""
 	bench_row "GET /api/v1/me, token [$be]"  "@$srv/api/v1/me"  "$auth|$json" "$BASE" 0.6
+	# a list read: the first page of relations (bench_crm answers and
+	# timeline below add relations, so it is not empty by the first round)
+	bench_row "GET /api/v1/relations, token [$be]" "@$srv/api/v1/relations" "$auth|$json" \
+		"$BASE" ""
 	# a team and its audit row in one transaction; a unique name each
 	printf '{"name":"bench @UNIQUE@","description":"Made by make bench"}' >"$BENCH_DATA/team.json"
 	bench_cmd "$insert_name [$be]" "$insert_loop"
@@ -394,6 +413,11 @@ rows_backend() {
 	bench_row "GET /relations/{id}, 1000 timeline items [$be]" "@$srv/relations/$rel" \
 		"$auth|Accept: text/html" "$BASE" "" GET "" 200
 	rows_answers "$be"
+	# the organisation dashboard page (HTML), over the answers the answer
+	# rows leave (its cost grows with the periods shown, not the answers;
+	# bench/results.c times it at BENCH_ANSWERS_N)
+	bench_row "GET /results, dashboard page [$be]" "@$srv/results" \
+		"$auth|Accept: text/html" "$BASE" "" GET "" 200
 }
 
 # The answer rows of backend $1 (see the header): brug's, and on SQLite
@@ -499,9 +523,11 @@ crm_search() {
 	*) die "no CRM database for backend '$be'" ;;
 	esac
 	echo "bench: CRM search [$be]: seeding $SEARCH_N interactions, then $SEARCH_Q searches" >&2
-	"$CRM" search "$url" "$SEARCH_N" "$SEARCH_Q" >"$TMP/crm.out" 2>"$TMP/crm.err" ||
+	/usr/bin/time -f %M -o "$TMP/crm.rss" "$CRM" search "$url" "$SEARCH_N" "$SEARCH_Q" \
+		>"$TMP/crm.out" 2>"$TMP/crm.err" ||
 		{ tail -n 20 "$TMP/crm.err" >&2; die "bench_crm search failed [$be]"; }
-	awk -v be="$be" -v target="$SEARCH_P95" '
+	awk -v be="$be" -v target="$SEARCH_P95" -v tsv="$TABLE" -v n="$SEARCH_N" \
+		-v rss="$(tail -n 1 "$TMP/crm.rss")" '
 	{ delete v; for (f = 3; f <= NF; f++) { split($f, kv, "="); v[kv[1]] = kv[2] } }
 	$2 == "search" {
 		printf "%-28s  %8.2f  %8.2f  %8.2f  %8.2f  %8.2f  %9s  %s\n", "search [" be "]",
@@ -513,21 +539,42 @@ crm_search() {
 		printf "  %-26s  %8.2f  %8.2f  %8.2f\n", v["shape"] " [" be "]", v["p50_ms"],
 			v["p95_ms"], v["p99_ms"]
 	}
-	END { exit !found }' "$TMP/crm.out" || die "bench_crm search printed no BENCH line [$be]"
+	$2 == "search" { for (k in v) s[k] = v[k] }
+	$2 == "search_base" {
+		printf "  %-26s  %8.2f  %8.2f  %8.2f  (baseline: one index probe of 20 entries)\n",
+			"index probe [" be "]", v["p50_ms"], v["p95_ms"], v["p99_ms"]
+		for (k in v) b[k] = v[k]
+		based = 1
+	}
+	END {
+		if (!found || !based) exit 1
+		label = sprintf("search, %d interactions (in-process)", n)
+		printf "%s\t%s\t-\t%s\t%s\t%s\t%d\t%s\t%.4f\t%s\t%s\n", label, be, s["p50_ms"],
+			s["p95_ms"], s["p99_ms"], rss, "index probe, 20 entries",
+			(s["p95_ms"] > 0 ? b["p95_ms"] / s["p95_ms"] : 0), "p95 <=" target "ms",
+			(s["p95_ms"] + 0 <= target + 0 ? "PASS" : "FAIL") >>tsv
+		printf "%s\t%s\t-\t%s\t%s\t%s\t%d\t(a baseline)\t-\t-\t-\n",
+			"index probe, 20 entries", be, b["p50_ms"], b["p95_ms"], b["p99_ms"], rss >>tsv
+	}' "$TMP/crm.out" || die "bench_crm search printed no BENCH line [$be]"
 }
 
 # crm_import: times the import against its baselines and prints its lines.
 # Each baseline runs just before and just after brug; their mean is taken.
+# On PostgreSQL (when in BENCH_BACKENDS) brug import runs too, into a new
+# database of the cluster; there is no bare batched libpq insert of the
+# same rows, so that row has no baseline.
 crm_import() {
-	local csv=$TMP/import.csv out lines=""
+	local csv=$TMP/import.csv out lines="" be pg_out=""
 	echo "bench: import: writing $IMPORT_N rows; the baselines, brug import, the baselines" >&2
 	"$HERE/import-data.sh" "$IMPORT_N" "$csv"
+	: >"$TMP/import-base.rss"
 	base_runs() {
 		local p
 		for p in "" -p; do
 			rm -f "$TMP"/import-base.db*
 			# shellcheck disable=SC2086 # an empty $p is no argument
-			lines+=$("$IMPORT_INSERT" $p "$csv" "$TMP/import-base.db")$'\n' ||
+			lines+=$(/usr/bin/time -f "rss$p %M" -a -o "$TMP/import-base.rss" \
+				"$IMPORT_INSERT" $p "$csv" "$TMP/import-base.db")$'\n' ||
 				die "bench_import_insert $p failed"
 		done
 		rm -f "$TMP"/import-base.db*
@@ -535,17 +582,42 @@ crm_import() {
 	base_runs
 	"$BRUG" init --db "sqlite:$TMP/import.db" --org Bench --admin-email bench@example.org \
 		--admin-password bench-password >/dev/null 2>&1 || die "brug init for the import failed"
-	out=$("$BRUG" import relations "$csv" --db "sqlite:$TMP/import.db" 2>"$TMP/import.err") ||
+	out=$(/usr/bin/time -f %M -o "$TMP/import.rss" \
+		"$BRUG" import relations "$csv" --db "sqlite:$TMP/import.db" 2>"$TMP/import.err") ||
 		{ tail -n 5 "$TMP/import.err" >&2; die "brug import failed"; }
 	base_runs
-	rm -f "$TMP"/import.db* "$csv"
-	printf '%s%s\n' "$lines" "$out" | awk -v n="$IMPORT_N" -v target="$IMPORT_TARGET" '
+	rm -f "$TMP"/import.db*
+	for be in $BACKENDS; do
+		[ "$be" = pg ] || continue
+		local url
+		pg_cluster
+		url=$(pg_database import_bench)
+		echo "bench: import [pg]: brug import relations of $IMPORT_N rows" >&2
+		"$BRUG" init --db "$url" --org Bench --admin-email bench@example.org \
+			--admin-password bench-password >/dev/null 2>&1 || die "brug init for the import failed [pg]"
+		pg_out=$(/usr/bin/time -f %M -o "$TMP/import-pg.rss" \
+			"$BRUG" import relations "$csv" --db "$url" 2>"$TMP/import.err") ||
+			{ tail -n 5 "$TMP/import.err" >&2; die "brug import failed [pg]"; }
+		pg_out+=$'\n'"rss_pg $(tail -n 1 "$TMP/import-pg.rss")"
+	done
+	rm -f "$csv"
+	printf '%s%s\nrss_brug %s\n%s\n' "$lines" "$out" "$(tail -n 1 "$TMP/import.rss")" \
+		"$(cat "$TMP/import-base.rss")" | awk -v n="$IMPORT_N" -v target="$IMPORT_TARGET" \
+		-v tsv="$TABLE" -v pg="${pg_out//$'\n'/|}" '
 	/ rows in .* rows\/s\)/ { if (/with contact points/) p[++np] = $1 / $4; else b[++nb] = $1 / $4 }
 	/^written in / { w = $3 }
 	/^search index: / { s = $6; objects = $3 }
+	/^rss_brug / { rss = $2 }
+	/^rss / { if ($2 > rss_b) rss_b = $2 }
+	/^rss-p / { if ($2 > rss_p) rss_p = $2 }
 	function row(label, rate, base) {
 		printf "%-32s  %8.0f rows/s  ratio %.3f  target >=%s  %s\n", label, rate, rate / base,
 			target, (rate / base >= target + 0) ? "PASS" : "FAIL"
+	}
+	# a line of the one table (table_print)
+	function rec(label, be, rate, rss, bname, ratio, tgt, result) {
+		printf "%s\t%s\t%.0f rows/s\t-\t-\t-\t%d\t%s\t%s\t%s\t%s\n", label, be, rate, rss,
+			bname, ratio, tgt, result >>tsv
 	}
 	END {
 		if (nb != 2 || np != 2 || !w) { print "bench: import: a figure is missing" > "/dev/stderr"; exit 1 }
@@ -554,9 +626,33 @@ crm_import() {
 		printf "%-32s  %8.0f rows/s  (runs %.0f, %.0f)\n", "  + contact points [sqlite]", pts, p[1], p[2]
 		row("import vs bare relations", n / w, bare)
 		row("import vs + contact points", n / w, pts)
-		if (s)
+		label = "import, " n " CSV rows, until committed"
+		rec(label, "sqlite", n / w, rss, "bare batched insert, relations", sprintf("%.3f", n / w / bare),
+			"ratio >=" target, n / w / bare >= target + 0 ? "PASS" : "FAIL")
+		if (s) {
 			printf "%-32s  %8.0f rows/s  ratio %.3f / %.3f  (%d objects indexed in %.1f s)\n",
 				"until searchable", n / (w + s), n / (w + s) / bare, n / (w + s) / pts, objects, s
+			rec("import, " n " CSV rows, until searchable", "sqlite", n / (w + s), rss,
+				"bare batched insert, relations", sprintf("%.3f", n / (w + s) / bare), "-", "-")
+		}
+		rec("bare batched insert, relations", "sqlite", bare, rss_b, "(a baseline)", "-", "-", "-")
+		rec("bare batched insert, + contact points", "sqlite", pts, rss_p, "(a baseline)", "-", "-", "-")
+		if (pg != "") {
+			m = split(pg, l, "|"); pw = ps = 0
+			for (k = 1; k <= m; k++) {
+				split(l[k], f, " ")
+				if (l[k] ~ /^written in /) pw = f[3]
+				if (l[k] ~ /^search index: /) ps = f[6]
+				if (l[k] ~ /^rss_pg /) prss = f[2]
+			}
+			if (!pw) { print "bench: import [pg]: a figure is missing" > "/dev/stderr"; exit 1 }
+			printf "%-32s  %8.0f rows/s  (no baseline)\n", "brug import [pg]", n / pw
+			rec(label, "pg", n / pw, prss, "- (no bare libpq import)", "-", "-", "-")
+			if (ps) {
+				printf "%-32s  %8.0f rows/s\n", "  until searchable [pg]", n / (pw + ps)
+				rec("import, " n " CSV rows, until searchable", "pg", n / (pw + ps), prss, "-", "-", "-", "-")
+			}
+		}
 	}' || die "the import benchmark printed no figures"
 }
 
@@ -573,9 +669,11 @@ results_bench() {
 	*) die "no results database for backend '$be'" ;;
 	esac
 	echo "bench: results [$be]: seeding $ANSWERS_N answers, then $RESULTS_Q dashboards" >&2
-	"$RESULTS" "$url" "$ANSWERS_N" "$RESULTS_Q" >"$TMP/results.out" 2>"$TMP/results.err" ||
+	/usr/bin/time -f %M -o "$TMP/results.rss" "$RESULTS" "$url" "$ANSWERS_N" "$RESULTS_Q" \
+		>"$TMP/results.out" 2>"$TMP/results.err" ||
 		{ tail -n 20 "$TMP/results.err" >&2; die "bench_results failed [$be]"; }
-	awk -v be="$be" -v target="$RESULTS_P95" '
+	awk -v be="$be" -v target="$RESULTS_P95" -v tsv="$TABLE" -v n="$ANSWERS_N" \
+		-v rss="$(tail -n 1 "$TMP/results.rss")" '
 	{ delete v; for (f = 3; f <= NF; f++) { split($f, kv, "="); v[kv[1]] = kv[2] } }
 	$2 == "results" {
 		printf "%-28s  %8.2f  %8.2f  %9s  %s\n", "org dashboard [" be "]", v["p50_ms"],
@@ -585,6 +683,17 @@ results_bench() {
 		printf "%-28s  %8.2f  %8.2f  ratio %s\n", "plain SQL aggregate [" be "]",
 			v["sql_p50_ms"], v["sql_p95_ms"], v["ratio"]
 		found = 1
+		sql = "plain SQL aggregate, " n " answers"
+		printf "%s\t%s\t-\t%s\t%s\t%s\t%d\t%s\t%.1f\t%s\t%s\n",
+			"org dashboard, " n " answers (in-process)", be, v["p50_ms"], v["p95_ms"],
+			v["p99_ms"], rss, sql, (v["p95_ms"] > 0 ? v["sql_p95_ms"] / v["p95_ms"] : 0),
+			"p95 <=" target "ms", (v["p95_ms"] + 0 <= target + 0 ? "PASS" : "FAIL") >>tsv
+		printf "%s\t%s\t-\t%s\t%s\t%s\t%d\t%s\t%.1f\t-\t-\n",
+			"survey results by team, " n " answers (in-process)", be, v["survey_p50_ms"],
+			v["survey_p95_ms"], v["survey_p99_ms"], rss, sql,
+			(v["survey_p95_ms"] > 0 ? v["sql_p95_ms"] / v["survey_p95_ms"] : 0) >>tsv
+		printf "%s\t%s\t-\t%s\t%s\t%s\t%d\t(a baseline)\t-\t-\t-\n", sql, be,
+			v["sql_p50_ms"], v["sql_p95_ms"], v["sql_p99_ms"], rss >>tsv
 	}
 	END { exit !found }' "$TMP/results.out" || die "bench_results printed no BENCH line [$be]"
 }
@@ -624,6 +733,55 @@ crm_section() {
 	echo "load average $load at the start of the section, $(cut -d' ' -f1-3 /proc/loadavg) at its end"
 }
 
+# ---- the one table ---------------------------------------------------------
+# Every part of the run adds its operations to $TABLE, one line each, tab
+# separated: operation, backend, throughput ("N req/s", "N rows/s" or "-"),
+# p50, p95, p99 (ms, or "-"), peak RSS (kB), baseline, ratio, target,
+# result. table_print prints them as the one table of the run, each
+# operation's backends next to each other, and counts the targets.
+table_print() {
+	[ -s "$TABLE" ] || return 0
+	echo
+	echo "== make bench: every operation, $(nproc) cores, load average" \
+		"$(cut -d' ' -f1-3 /proc/loadavg) at the end =="
+	awk -F '\t' '
+	function ms(x) {
+		if (x == "-" || x == "") return "-"
+		return x < 10 ? sprintf("%.2fms", x) : x < 1000 ? sprintf("%.1fms", x) : sprintf("%.2fs", x / 1000)
+	}
+	function mib(kb) { return kb > 0 ? sprintf("%.1fMiB", kb / 1024) : "-" }
+	{
+		if (!($1 in seen)) { seen[$1] = 1; ops[++nops] = $1 }
+		k = ++nrec[$1]; rec[$1, k] = $0
+		if (length($1) > w) w = length($1)
+		if (length($8) > bw) bw = length($8)
+	}
+	END {
+		fmt = "%-" w "s  %-7s  %15s  %8s  %8s  %8s  %9s  %-" bw "s  %7s  %-13s  %s\n"
+		printf fmt, "operation", "backend", "throughput", "p50", "p95", "p99", "peak RSS",
+			"baseline", "ratio", "target", "result"
+		line = sprintf(fmt, "", "", "", "", "", "", "", "", "", "", "")
+		gsub(/./, "-", line); print line
+		for (o = 1; o <= nops; o++)
+			for (k = 1; k <= nrec[ops[o]]; k++) {
+				split(rec[ops[o], k], f, "\t")
+				printf fmt, f[1], f[2], f[3], ms(f[4]), ms(f[5]), ms(f[6]), mib(f[7]), f[8],
+					f[9], f[10], f[11]
+				if (f[11] ~ /PASS/) pass++
+				if (f[11] ~ /FAIL/) { fail++; missed = missed (missed ? "; " : "") f[1] " [" f[2] "]" }
+			}
+		print ""
+		print "throughput: requests (wrk), transactions (insert loops) or CSV rows per second;"
+		print "  \"-\" where an operation is timed one call at a time (in-process, latency only)"
+		print "p50/p95/p99: wrk latency per request, or wall clock per call (in-process);"
+		print "peak RSS: the server (wrk rows) or the program (in-process rows, brug import)"
+		print "ratio: throughput / the baseline'"'"'s, or for latency rows the baseline'"'"'s p95 / the"
+		print "  row'"'"'s p95: above 1 is faster than the baseline; each baseline ran in this run"
+		if (pass + fail)
+			printf "targets: %d met, %d missed%s\n", pass, fail, fail ? " (" missed ")" : ""
+	}' "$TABLE"
+}
+
 want_section() { [[ " $SECTIONS " == *" $1 "* ]]; }
 
 # ---- main ------------------------------------------------------------------
@@ -631,6 +789,7 @@ want_section() { [[ " $SECTIONS " == *" $1 "* ]]; }
 if ! want_section table; then
 	want_section crm || die "BENCH_SECTIONS='$SECTIONS' names no section (table, crm)"
 	crm_section
+	table_print
 	exit 0
 fi
 
@@ -712,7 +871,8 @@ done
 for i in "${RUN[@]}"; do
 	b=""
 	[ -z "${ROW_BASE[$i]}" ] || b=$(row_index "${ROW_BASE[$i]}")
-	printf '%s\t%s\t%s\t%s\n' "$i" "${ROW_NAME[$i]}" "$b" "${ROW_TARGET[$i]}"
+	printf '%s\t%s\t%s\t%s\t%s\n' "$i" "${ROW_NAME[$i]}" "$b" "${ROW_TARGET[$i]}" \
+		"${ROW_CMD[$i]:+tx/s}"
 done >"$TMP/rows"
 
 echo
@@ -742,7 +902,7 @@ fi
 echo
 
 set +e
-awk -F '\t' -v rss_since="$RSS_SINCE" '
+awk -F '\t' -v rss_since="$RSS_SINCE" -v tsv="$TABLE" '
 function median(key, n,    a, i, j, t) {
 	for (i = 1; i <= n; i++) a[i] = vals[key, i]
 	for (i = 2; i <= n; i++)
@@ -753,6 +913,7 @@ function put(key, v) { vals[key, ++cnt[key]] = v }
 function ms(us) { return us < 1000 ? sprintf("%.0fus", us) : sprintf("%.2fms", us / 1000) }
 FILENAME == ARGV[1] {
 	order[++nrows] = $1; name[$1] = $2; base[$1] = $3; target[$1] = $4
+	unit[$1] = $5 != "" ? $5 : "req/s"
 	if (length($2) > w) w = length($2)
 	if ($3 != "") isbase[$3] = 1
 	next
@@ -765,6 +926,7 @@ FILENAME == ARGV[1] {
 	rps[i, r] = v["requests"] / (v["duration_us"] / 1e6)
 	put(i SUBSEP "rps", rps[i, r])
 	put(i SUBSEP "p50", v["p50_us"])
+	put(i SUBSEP "p95", v["p95_us"])
 	put(i SUBSEP "p99", v["p99_us"])
 	put(i SUBSEP "cpu", v["requests"] ? v["cpu_us"] / v["requests"] : 0)
 	if ($3 > rss[i]) rss[i] = $3
@@ -775,10 +937,10 @@ FILENAME == ARGV[1] {
 END {
 	bw = length("baseline")
 	for (b in isbase) if (length(name[b]) > bw) bw = length(name[b])
-	fmt = "%-" w "s  %9s  %6s  %8s  %8s  %7s  %8s  %-" bw "s  %5s  %6s  %s\n"
-	printf fmt, "operation", "req/s", "spread", "p50", "p99", "cpu/req", "peak RSS", "baseline",
-		"ratio", "target", "result"
-	line = sprintf(fmt, "", "", "", "", "", "", "", "", "", "", "")
+	fmt = "%-" w "s  %9s  %6s  %8s  %8s  %8s  %7s  %8s  %-" bw "s  %5s  %6s  %s\n"
+	printf fmt, "operation", "req/s", "spread", "p50", "p95", "p99", "cpu/req", "peak RSS",
+		"baseline", "ratio", "target", "result"
+	line = sprintf(fmt, "", "", "", "", "", "", "", "", "", "", "", "")
 	gsub(/./, "-", line); print line
 	for (o = 1; o <= nrows; o++) {
 		i = order[o]
@@ -807,14 +969,22 @@ END {
 			result = result (result ? " " : "") sprintf("ERROR (%d socket errors, %d wrong)", errs[i], bad[i])
 			broken = 1
 		}
-		printf fmt, name[i], sprintf("%.0f", med), spread,
-			ms(median(i SUBSEP "p50", n)), ms(median(i SUBSEP "p99", n)),
+		p50 = median(i SUBSEP "p50", n); p95 = median(i SUBSEP "p95", n)
+		p99 = median(i SUBSEP "p99", n)
+		# the one table (table_print): the backend in a column of its own
+		op = name[i]; be = "-"
+		if (match(op, / \[[a-z]+\]$/)) { be = substr(op, RSTART + 2, RLENGTH - 3); op = substr(op, 1, RSTART - 1) }
+		bl = bname; sub(/ \[[a-z]+\]$/, "", bl)
+		printf "%s\t%s\t%.0f %s\t%.3f\t%.3f\t%.3f\t%d\t%s\t%s\t%s\t%s\n", op, be, med, unit[i],
+			p50 / 1000, p95 / 1000, p99 / 1000, rss[i], base[i] != "" ? bl : (i in isbase ? "(a baseline)" : "-"),
+			ratio, target[i] != "" ? "ratio >=" target[i] : "-", result != "" ? result : "-" >>tsv
+		printf fmt, name[i], sprintf("%.0f", med), spread, ms(p50), ms(p95), ms(p99),
 			sprintf("%.1fus", median(i SUBSEP "cpu", n)),
 			sprintf("%.1fMiB", rss[i] / 1024), bname, ratio,
 			target[i] != "" ? ">=" target[i] : "-", result
 	}
 	print ""
-	print "req/s, p50, p99: median of " rounds " rounds; spread: (max - min) / median of req/s;"
+	print "req/s, p50, p95, p99: median of " rounds " rounds; spread: (max - min) / median of req/s;"
 	print "cpu/req: the server'"'"'s CPU time (user + system, all threads) per request, median;"
 	print "peak RSS: the server'"'"'s VmHWM, " (rss_since == "row" ? "highest of the row'"'"'s runs;" : "since the server started;")
 	print "insert loops: req/s is transactions/s; cpu/req and peak RSS are the loop program'"'"'s own;"
@@ -846,6 +1016,7 @@ for name in "${!SERVER_LOG[@]}"; do
 	[ "$n" = 0 ] || { echo "note: server $name logged $n warnings or errors:"; grep 'level=\(warn\|error\)' "${SERVER_LOG[$name]}" | head -n 5; }
 done
 ! want_section crm || crm_section
+table_print
 [ "$status" = 0 ] || exit 1
 # A missed target is reported above and is not an error (see the header).
 exit 0

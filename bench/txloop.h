@@ -5,7 +5,7 @@
  * line for people on stderr and one BENCH line for bench/run.sh on stdout,
  * in the format bench/wrk.lua prints, plus the program's own CPU time and
  * peak RSS:
- *   BENCH requests=N duration_us=N p50_us=N p99_us=N max_us=N connect=0
+ *   BENCH requests=N duration_us=N p50_us=N p95_us=N p99_us=N max_us=N connect=0
  *         read=0 write=0 status=FAILED timeout=0 cpu_us=N rss_kb=N
  * (requests counts transactions; status counts failed ones).
  * Shared by the baselines only: no brug code, on purpose. */

@@ -17,7 +17,7 @@
 --   BENCH_EXPECT     a status every response must have, e.g. 201 (optional;
 --                    without it, any status below 400 is fine)
 -- When wrk is done it prints one machine-readable line for run.sh:
---   BENCH requests=N duration_us=N p50_us=N p99_us=N max_us=N
+--   BENCH requests=N duration_us=N p50_us=N p95_us=N p99_us=N max_us=N
 --         connect=N read=N write=N status=N timeout=N unexpected=N
 -- (status counts responses with a status of 400 or more; unexpected those
 -- whose status is not BENCH_EXPECT).
@@ -114,9 +114,9 @@ function done(summary, latency, requests)
 		bad = bad + (t:get("unexpected") or 0)
 	end
 	io.write(string.format(
-		"BENCH requests=%d duration_us=%d p50_us=%d p99_us=%d max_us=%d" ..
+		"BENCH requests=%d duration_us=%d p50_us=%d p95_us=%d p99_us=%d max_us=%d" ..
 		" connect=%d read=%d write=%d status=%d timeout=%d unexpected=%d\n",
 		summary.requests, summary.duration,
-		latency:percentile(50), latency:percentile(99), latency.max,
+		latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max,
 		e.connect, e.read, e.write, e.status, e.timeout, bad))
 end

@@ -21,7 +21,7 @@ case "$purpose" in
 build) ;;
 test) pkgs="$pkgs clang libclang-rt-14-dev llvm chromium fonts-dejavu-core sqlite3 valgrind curl
 	postgresql-15 postgresql-client-15 python3 python3-aiosmtpd slowhttptest" ;;
-bench) pkgs="$pkgs wrk curl sqlite3 postgresql-15 postgresql-client-15 python3" ;;
+bench) pkgs="$pkgs wrk curl sqlite3 postgresql-15 postgresql-client-15 python3 time" ;;
 *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
 esac
 # Node.js and npm: Debian's, unless a Node.js is already installed (which

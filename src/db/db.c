@@ -298,6 +298,17 @@ int db_tx_depth(const struct db *db)
 	return db->tx_depth;
 }
 
+int db_analyze(struct db *db, const char *tables)
+{
+	if (strcmp(db->ops->name, "postgres"))
+		return 0;
+	char sql[256];
+	int n = snprintf(sql, sizeof(sql), "ANALYZE %s", tables);
+	if (n < 0 || (size_t)n >= sizeof(sql))
+		return BRUG_EINVAL;
+	return db_exec(db, sql, DB_NOARGS);
+}
+
 int db_read_begin(struct db *db)
 {
 	if (db->tx_depth || db->snapshot || !db->ops->snapshot)

@@ -145,11 +145,20 @@ int db_tx_depth(const struct db *db);
  * connection itself. */
 enum db_memo_slot {
 	DB_MEMO_SURVEY_QUESTIONS, /* domain/survey_answer.c */
-	DB_MEMO_THEMES,           /* domain/survey_text.c */
 	DB_MEMO_SLOTS
 };
 void *db_memo(struct db *db, enum db_memo_slot slot);
 void db_memo_set(struct db *db, enum db_memo_slot slot, void *p, void (*free_fn)(void *));
+
+/* Refreshes the planner's statistics of the named tables (a comma-separated
+ * list of our own table names, never input) on PostgreSQL, also inside a
+ * transaction, where it counts the rows this transaction wrote; nothing on
+ * SQLite, whose plans do not depend on statistics brug gathers. For bulk
+ * writes into tables that were nearly empty when their plans were made:
+ * PostgreSQL keeps a prepared statement's generic plan, and one made for
+ * an empty table (an index scan that filters every row) turns a bulk load
+ * quadratic. Not thread-safe per connection, like every call here. */
+int db_analyze(struct db *db, const char *tables);
 /* Groups the reads of one request into one snapshot: on SQLite a deferred
  * transaction, so the file and WAL locks are taken once, not per statement;
  * on a server database, where each statement is cheap, nothing. Nothing may

@@ -95,6 +95,7 @@ struct run {
 	struct import_keys seen;  /* the keys of its rows so far */
 	struct import_new creates[2 * IMPORT_BATCH]; /* a row and its organisation */
 	size_t ncreates, written;
+	size_t batches;           /* batches written, for db_analyze */
 	struct import_keys tags;  /* the import's tag ids */
 	struct import_span made_ids; /* the relations created, for search */
 	json_t *custom;              /* the organisation's custom fields */
@@ -283,6 +284,12 @@ static int run_batch(struct run *r)
 	for (size_t i = 0; !r->rc && i < r->nrows; i++)
 		resolve(r, &r->row[i]);
 	flush(r);
+	/* each time the rows written double, fresh statistics: on PostgreSQL
+	 * the look-ups' plans made for the tables as they were before the
+	 * import would read every contact point of the organisation per batch */
+	r->batches++;
+	if (!r->rc && r->batches >= 4 && !(r->batches & (r->batches - 1)))
+		r->rc = db_analyze(r->db, "relations, contact_points");
 	r->nrows = r->ncreates = r->written = 0;
 	import_keys_clear(&r->found);
 	import_keys_clear(&r->seen);

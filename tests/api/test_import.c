@@ -804,6 +804,21 @@ static void test_page_large_import(void **state)
 	result_free(&r);
 	free(body);
 	buf_cleanup(&csv);
+	/* The planner's statistics were refreshed during the import (make
+	 * bench found it: on PostgreSQL the duplicate look-ups kept plans made
+	 * for the empty tables and read every contact point per batch, so
+	 * 20,000 rows took 64 s instead of 14 s): the last refresh, after
+	 * batch 16 of 200 rows, counted at least those rows' e-mail addresses.
+	 * SQLite plans without gathered statistics: nothing to refresh. */
+	if (!strcmp(db_backend(h->db), "postgres")) {
+		int64_t tuples = -1;
+		assert_int_equal(db_int_query(h->db, &tuples,
+					      "SELECT CAST(reltuples AS BIGINT) FROM pg_class"
+					      " WHERE relname = 'contact_points'", DB_NOARGS), 0);
+		assert_true(tuples >= 16 * 200);
+	} else {
+		assert_int_equal(db_analyze(h->db, "relations, contact_points"), 0);
+	}
 }
 
 static void test_upload_purge(void **state)
