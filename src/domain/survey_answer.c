@@ -94,7 +94,7 @@ static const char *state_name(enum survey_visit_state s)
 }
 
 /* The stored answers of invitation as {question id: {score, choices,
- * text, themes, sentiment, label}}, as apply_answers makes them, so an
+ * text, themes, sentiment, label}}, as answers_prepare makes them, so an
  * unchanged answer compares equal and counts for the same aggregates. */
 static int answers_load(struct db *db, int64_t org, int64_t invitation, json_t **out)
 {
@@ -351,21 +351,27 @@ static int64_t nps_question(const json_t *all)
 	return best;
 }
 
-/* Applies answers to *after (a copy of the stored ones); *changed counts
- * what differs. Open answers get their themes and sentiment here. */
-static int apply_answers(struct db *db, int64_t org, const json_t *all, const json_t *answers,
-			 json_t *after, int *changed, struct brug_err *err)
+/* Checks answers ({key: value}) against the questions all and gives the
+ * rows to store by question id ({id: row}, null for an answer cleared) in
+ * *rows, a new reference. Open answers get their themes and sentiment
+ * here: the costly part of a save, done before its transaction so that
+ * other writers are not held up by it. */
+static int answers_prepare(struct db *db, int64_t org, const json_t *all, const json_t *answers,
+			   json_t **rows, struct brug_err *err)
 {
 	const char *key;
 	json_t *value;
 	int rc = 0;
+	json_t *out = json_object();
 	json_object_foreach((json_t *)answers, key, value) {
 		const json_t *q = live_question(all, key);
-		if (!q)
-			return brug_fail(err, BRUG_EVALIDATION, "error.survey_answer_key", key);
+		if (!q) {
+			rc = brug_fail(err, BRUG_EVALIDATION, "error.survey_answer_key", key);
+			break;
+		}
 		json_t *row = NULL;
 		if ((rc = survey_answer_check(q, value, key, &row, err)))
-			return rc;
+			break;
 		const char *text = row ? jx_str(row, "text") : NULL;
 		if (text) {
 			json_t *themes = NULL;
@@ -374,8 +380,8 @@ static int apply_answers(struct db *db, int64_t org, const json_t *all, const js
 			if (rc) {
 				json_decref(row);
 				if (rc == BRUG_ETOOBIG)
-					return brug_fail(err, BRUG_EVALIDATION, "error.too_long", key);
-				return rc;
+					rc = brug_fail(err, BRUG_EVALIDATION, "error.too_long", key);
+				break;
 			}
 			json_object_set_new(row, "themes", themes);
 			jx_set_int(row, "sentiment", sentiment);
@@ -383,18 +389,33 @@ static int apply_answers(struct db *db, int64_t org, const json_t *all, const js
 		}
 		char id[24];
 		snprintf(id, sizeof(id), "%lld", (long long)jx_int(q, "id", 0));
-		json_t *old = json_object_get(after, id);
-		if (row ? (old && json_equal(old, row)) : !old) {
-			json_decref(row);
-			continue;
-		}
-		(*changed)++;
-		if (row)
-			json_object_set_new(after, id, row);
-		else
-			json_object_del(after, id);
+		json_object_set_new(out, id, row ? row : json_null());
 	}
+	if (rc) {
+		json_decref(out);
+		return rc;
+	}
+	*rows = out;
 	return 0;
+}
+
+/* Applies the prepared rows to after (a copy of the stored answers);
+ * *changed counts what differs. Members are replaced or removed, never
+ * changed in place. */
+static void answers_apply(const json_t *rows, json_t *after, int *changed)
+{
+	const char *id;
+	json_t *row;
+	json_object_foreach((json_t *)rows, id, row) {
+		json_t *old = json_object_get(after, id);
+		if (json_is_null(row) ? !old : (old && json_equal(old, row)))
+			continue;
+		(*changed)++;
+		if (json_is_null(row))
+			json_object_del(after, id);
+		else
+			json_object_set(after, id, row);
+	}
 }
 
 /* The first required live question without an answer in after, or NULL. */
@@ -567,13 +588,12 @@ static void qmemo_free(void *p)
 }
 
 /* The questions of v's survey (a new reference), from the connection's
- * memory when their version is current. Only a save that is the whole
- * transaction keeps or uses that memory: inside a caller's transaction
- * the questions may have been changed by it and then be rolled back. */
-static int questions_get(struct db *db, const struct inv *v, json_t **out)
+ * memory when their version is current and memo says it may be used: not
+ * inside a caller's transaction, which may have changed the questions and
+ * may still roll that back. */
+static int questions_get(struct db *db, const struct inv *v, bool memo, json_t **out)
 {
-	bool outermost = db_tx_depth(db) == 1;
-	struct qmemo *m = outermost ? db_memo(db, DB_MEMO_SURVEY_QUESTIONS) : NULL;
+	struct qmemo *m = memo ? db_memo(db, DB_MEMO_SURVEY_QUESTIONS) : NULL;
 	for (int i = 0; m && i < QSETS; i++) {
 		struct qset *q = &m->s[i];
 		if (q->all && q->org == v->org && q->survey == v->survey &&
@@ -583,7 +603,7 @@ static int questions_get(struct db *db, const struct inv *v, json_t **out)
 		}
 	}
 	int rc = questions_load(db, v->org, v->survey, out);
-	if (rc || !outermost)
+	if (rc || !memo)
 		return rc;
 	if (!m) {
 		m = xcalloc(1, sizeof(*m));
@@ -619,9 +639,38 @@ static bool counts_same(const json_t *before, const json_t *after)
 	return true;
 }
 
+/* A save's work done before its transaction: the rows to store, checked
+ * against the questions of version. */
+struct prepared {
+	int64_t version;
+	bool memo; /* questions may come from the connection's memory */
+	json_t *rows;
+};
+
+/* Checks and analyses answers outside the transaction (see
+ * answers_prepare); a closed invitation is refused here already. */
+static int save_prepare(struct db *db, int64_t invitation, const json_t *answers,
+			struct prepared *p, struct brug_err *err)
+{
+	struct inv v;
+	int rc = inv_load(db, invitation, &v);
+	if (rc)
+		return rc;
+	json_t *all = NULL;
+	if (inv_state(&v, clock_now_ms()) != SURVEY_VISIT_OPEN)
+		rc = brug_fail(err, BRUG_ECONFLICT, "error.survey_answer_closed", NULL);
+	else if (!(rc = questions_get(db, &v, p->memo, &all)))
+		rc = answers_prepare(db, v.org, all, answers, &p->rows, err);
+	p->version = v.version;
+	json_decref(all);
+	inv_cleanup(&v);
+	return rc;
+}
+
 /* The body of a save, inside its transaction. */
-static int save_locked(struct db *db, int64_t invitation, const json_t *answers, bool complete,
-		       struct survey_save *res, struct brug_err *err)
+static int save_locked(struct db *db, int64_t invitation, const json_t *answers,
+		       struct prepared *p, bool complete, struct survey_save *res,
+		       struct brug_err *err)
 {
 	struct inv v;
 	int rc = inv_load(db, invitation, &v);
@@ -634,13 +683,18 @@ static int save_locked(struct db *db, int64_t invitation, const json_t *answers,
 		rc = brug_fail(err, BRUG_ECONFLICT, "error.survey_answer_closed", NULL);
 		goto out;
 	}
-	if ((rc = questions_get(db, &v, &all)) ||
+	if ((rc = questions_get(db, &v, p->memo, &all)) ||
 	    (rc = answers_load(db, v.org, invitation, &before)))
 		goto out;
-	/* apply_answers replaces or removes members, never changes one */
+	if (v.version != p->version) { /* the questions changed meanwhile */
+		json_decref(p->rows);
+		p->rows = NULL;
+		if ((rc = answers_prepare(db, v.org, all, answers, &p->rows, err)))
+			goto out;
+	}
+	/* answers_apply replaces or removes members, never changes one */
 	after = json_copy(before);
-	if ((rc = apply_answers(db, v.org, all, answers, after, &res->changed, err)))
-		goto out;
+	answers_apply(p->rows, after, &res->changed);
 	const char *missing = complete ? missing_required(all, after) : NULL;
 	if (missing) {
 		/* the key lives in all; the caller's answers may not name it */
@@ -696,14 +750,20 @@ int survey_answer_save(struct db *db, int64_t invitation, const json_t *answers,
 	memset(res, 0, sizeof(*res));
 	if (!json_is_object(answers))
 		return brug_fail(err, BRUG_EVALIDATION, "error.json_not_object", "answers");
-	int rc = db_begin(db);
-	if (rc)
+	struct prepared p = {.memo = !db_in_tx(db)};
+	int rc = save_prepare(db, invitation, answers, &p, err);
+	if (!rc)
+		rc = db_begin(db);
+	if (rc) {
+		json_decref(p.rows);
 		return rc;
+	}
 	char name[64];
 	snprintf(name, sizeof(name), "brug.answer.%lld", (long long)invitation);
 	rc = db_lock(db, name);
 	if (!rc)
-		rc = save_locked(db, invitation, answers, complete, res, err);
+		rc = save_locked(db, invitation, answers, &p, complete, res, err);
+	json_decref(p.rows);
 	return db_finish(db, rc);
 }
 
