@@ -104,7 +104,11 @@ const char *testdb_new(void)
 		snprintf(create, sizeof(create), "CREATE DATABASE %s", name);
 		if (!slash || admin_exec(drop) || admin_exec(create))
 			exit(2);
-		snprintf(url, sizeof(url), "%.*s/%s", (int)(slash - admin), admin, name);
+		/* BRUG_TEST_PG_QUERY: connection parameters for every test
+		 * database, e.g. the valgrind setup's longer lock timeouts */
+		const char *query = getenv("BRUG_TEST_PG_QUERY");
+		snprintf(url, sizeof(url), "%.*s/%s%s%s", (int)(slash - admin), admin, name,
+			 query && *query ? "?" : "", query && *query ? query : "");
 	} else {
 		if (!tmpdir[0]) {
 			const char *t = getenv("TMPDIR");
