@@ -69,8 +69,9 @@ void testdb_cleanup(void)
 	for (int i = 0; i < nmade; i++) {
 		if (strncmp(made[i], "sqlite:", 7) != 0) {
 			char sql[300];
-			snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH (FORCE)",
-				 strrchr(made[i], '/') + 1);
+			const char *name = strrchr(made[i], '/') + 1;
+			snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %.*s WITH (FORCE)",
+				 (int)strcspn(name, "?"), name);
 			admin_exec(sql);
 		}
 		free(made[i]);
